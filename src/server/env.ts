@@ -1,0 +1,88 @@
+// The app's configuration, read once from the environment and validated with zod.
+// Empty strings count as unset, so `FOO=` in a .env file falls back to the default.
+import { z } from "zod";
+
+const wholeNumber = () =>
+  z.coerce
+    .number({ error: "must be a positive whole number" })
+    .int("must be a positive whole number")
+    .positive("must be a positive whole number");
+const positiveInt = (fallback: number) => wholeNumber().default(fallback);
+const seconds = () => z.coerce.number({ error: "must be a number of seconds" }).positive("must be a positive number of seconds");
+
+export const envSchema = z
+  .object({
+    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+    HOST: z.string().default("127.0.0.1"),
+    PORT: z.coerce.number({ error: "must be a port number" }).int().min(1, "must be between 1 and 65535").max(65535, "must be between 1 and 65535").default(3000),
+    DATABASE_URL: z
+      .string()
+      .regex(/^file:/, 'must start with "file:" (the embedded SQLite database)')
+      .default("file:./data/storyforge.db"),
+    DATA_DIR: z.string().default("./data"),
+    BETTER_AUTH_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+    BETTER_AUTH_URL: z.url().optional(),
+
+    GENERATION_PROVIDER: z.enum(["offline", "openai", "openrouter"]).default("offline"),
+    OPENAI_API_KEY: z.string().optional(),
+    OPENAI_BASE_URL: z.url().default("https://api.openai.com/v1"),
+    OPENROUTER_API_KEY: z.string().optional(),
+    OPENROUTER_BASE_URL: z.url().default("https://openrouter.ai/api/v1"),
+    TEXT_MODEL: z.string().optional(),
+    IMAGE_MODEL: z.string().optional(),
+    VISION_MODEL: z.string().optional(),
+
+    MAX_CONCURRENT: positiveInt(20),
+    MAX_CONCURRENT_TEXT: wholeNumber().optional(),
+    MAX_CONCURRENT_IMAGE: wholeNumber().optional(),
+    BATCH_DEFAULT_WORKERS: positiveInt(5),
+    BATCH_MAX_WORKERS: positiveInt(20),
+    BATCH_MAX_CONCURRENT: positiveInt(10),
+    LLM_TIMEOUT_SECONDS: seconds().default(120),
+    IMAGE_TIMEOUT_SECONDS: seconds().optional(),
+    RETRY_MAX_ATTEMPTS: positiveInt(4),
+  })
+  .superRefine((env, context) => {
+    if (env.BATCH_DEFAULT_WORKERS > env.BATCH_MAX_WORKERS) {
+      context.addIssue({
+        code: "custom",
+        path: ["BATCH_DEFAULT_WORKERS"],
+        message: `must not exceed BATCH_MAX_WORKERS (${env.BATCH_MAX_WORKERS})`,
+      });
+    }
+    if (env.GENERATION_PROVIDER === "openai" && !env.OPENAI_API_KEY) {
+      context.addIssue({ code: "custom", path: ["OPENAI_API_KEY"], message: "is required when GENERATION_PROVIDER=openai" });
+    }
+    if (env.GENERATION_PROVIDER === "openrouter" && !env.OPENROUTER_API_KEY) {
+      context.addIssue({ code: "custom", path: ["OPENROUTER_API_KEY"], message: "is required when GENERATION_PROVIDER=openrouter" });
+    }
+  });
+
+export type Env = z.infer<typeof envSchema>;
+
+export class ConfigurationError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join("\n")}`);
+    this.name = "ConfigurationError";
+  }
+}
+
+/** Validates a raw environment; throws a ConfigurationError naming every bad setting. */
+export function parseEnv(raw: Record<string, string | undefined>): Env {
+  const cleaned = Object.fromEntries(Object.entries(raw).filter(([, value]) => value !== undefined && value !== ""));
+  const result = envSchema.safeParse(cleaned);
+  if (!result.success) {
+    throw new ConfigurationError(
+      result.error.issues.map((issue) => `${issue.path.join(".") || "environment"} ${issue.message}`),
+    );
+  }
+  return result.data;
+}
+
+let cached: Env | undefined;
+
+/** The process's configuration, validated on first use. */
+export function env(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}
