@@ -1,0 +1,86 @@
+// tRPC is created once here. Routers import the procedures, never `t` itself.
+//
+// Context has two parts: the inner context (database, signed-in user, dependencies) that tests
+// build directly for `createCaller`, and the outer one that reads the session from HTTP headers.
+import { initTRPC, TRPCError } from "@trpc/server";
+import superjson from "superjson";
+import { ZodError, z } from "zod";
+import { AppError, type AppErrorCode } from "@/server/errors";
+import type { Database } from "@/server/db";
+import { resolveTeamMembership, type TeamRole } from "@/server/features/teams/membership";
+
+export interface SessionUser {
+  id: string;
+  name: string;
+  email: string;
+}
+
+export interface InnerContext {
+  db: Database;
+  user: SessionUser | null;
+  /** The team the session has selected (better-auth's activeOrganizationId). */
+  activeTeamId: string | null;
+}
+
+export function createInnerContext(options: InnerContext): InnerContext {
+  return options;
+}
+
+const TRPC_CODE: Record<AppErrorCode, TRPCError["code"]> = {
+  BAD_REQUEST: "BAD_REQUEST",
+  UNAUTHORIZED: "UNAUTHORIZED",
+  NOT_FOUND: "NOT_FOUND",
+  CONFLICT: "CONFLICT",
+  PAYLOAD_TOO_LARGE: "PAYLOAD_TOO_LARGE",
+  TOO_MANY_REQUESTS: "TOO_MANY_REQUESTS",
+  INTERNAL: "INTERNAL_SERVER_ERROR",
+};
+
+const t = initTRPC.context<InnerContext>().create({
+  transformer: superjson,
+  errorFormatter({ shape, error }) {
+    const cause = error.cause;
+    return {
+      ...shape,
+      data: {
+        ...shape.data,
+        field: cause instanceof AppError ? (cause.field ?? null) : null,
+        fieldErrors: cause instanceof ZodError ? z.flattenError(cause).fieldErrors : null,
+      },
+    };
+  },
+});
+
+/** Turns domain AppErrors into tRPC errors with the matching code and the same message. */
+const appErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok && result.error.cause instanceof AppError) {
+    const cause = result.error.cause;
+    throw new TRPCError({ code: TRPC_CODE[cause.code], message: cause.message, cause });
+  }
+  return result;
+});
+
+export const createTRPCRouter = t.router;
+export const createCallerFactory = t.createCallerFactory;
+
+export const publicProcedure = t.procedure.use(appErrors);
+
+export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
+  if (!ctx.user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Please sign in" });
+  return next({ ctx: { ...ctx, user: ctx.user } });
+});
+
+export interface TeamContext {
+  id: string;
+  role: TeamRole;
+}
+
+/**
+ * A procedure scoped to the session's active team: `ctx.team` is the team and the caller's role
+ * in it. Anyone who is not a member gets NOT_FOUND, never a hint that the team exists.
+ */
+export const teamProcedure = protectedProcedure.use(async ({ ctx, next }) => {
+  const team = await resolveTeamMembership(ctx.db, ctx.user.id, ctx.activeTeamId);
+  return next({ ctx: { ...ctx, team } });
+});
