@@ -57,6 +57,8 @@ export interface RenderImageRequest {
   quality?: "standard" | "hd";
   style?: string;
   seed?: number;
+  /** The scene or slide title; the offline provider draws it as a caption, real providers ignore it. */
+  title?: string;
   signal?: AbortSignal;
   timeoutMs?: number;
 }

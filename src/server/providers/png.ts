@@ -1,0 +1,26 @@
+// Every ImageModel returns PNG bytes with their real dimensions, whatever format the provider sent.
+import sharp from "sharp";
+import { ProviderError } from "./types";
+
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+export async function toPng(image: Buffer): Promise<{ png: Buffer; width: number; height: number }> {
+  try {
+    const png = image.subarray(0, 8).equals(PNG_SIGNATURE) ? image : await sharp(image).png().toBuffer();
+    const { width, height } = await sharp(png).metadata();
+    if (!width || !height) throw new Error("the image has no dimensions");
+    return { png, width, height };
+  } catch (error) {
+    throw new ProviderError(`The provider's image could not be read: ${error instanceof Error ? error.message : String(error)}`, {
+      kind: "invalid-output",
+      isRetryable: false,
+      cause: error,
+    });
+  }
+}
+
+/** Decodes a `data:image/...;base64,` URL; undefined when the URL is not one. */
+export function decodeDataUrl(url: string): Buffer | undefined {
+  const match = /^data:image\/[\w.+-]+;base64,(.*)$/s.exec(url);
+  return match ? Buffer.from(match[1]!, "base64") : undefined;
+}
