@@ -1,0 +1,118 @@
+// Runs of the generation engine, as the team that owns them sees them: details, cancel, retry of
+// what failed, and a live event stream that resumes after a disconnect (tracked by seq).
+import { tracked } from "@trpc/server";
+import { z } from "zod";
+import type { Engine } from "@/server/generation/engine";
+import { engine } from "@/server/generation/engine-instance";
+import { followRun } from "@/server/generation/follow-run";
+import { findTeamRun } from "@/server/generation/run-access";
+import type { RunDetails } from "@/server/generation/types";
+import { createTRPCRouter, teamProcedure } from "../trpc";
+
+const runInput = z.object({ runId: z.string().min(1).max(100) });
+
+const counts = z.object({
+  total: z.number(),
+  succeeded: z.number(),
+  failed: z.number(),
+  skipped: z.number(),
+  cancelled: z.number(),
+});
+
+const metrics = z.object({
+  wallMs: z.number(),
+  taskMs: z.number(),
+  speedUp: z.number(),
+  averageImageMs: z.number().nullable(),
+  attempts: z.number(),
+  retries: z.number(),
+  rateLimited: z.number(),
+});
+
+const runSummary = z.object({
+  id: z.string(),
+  kind: z.string(),
+  subjectId: z.string().nullable(),
+  status: z.enum(["queued", "running", "succeeded", "failed", "cancelled"]),
+  maxWorkers: z.number(),
+  counts,
+  metrics: metrics.nullable(),
+  queuedAt: z.date(),
+  startedAt: z.date().nullable(),
+  endedAt: z.date().nullable(),
+  tasks: z.array(
+    z.object({
+      key: z.string(),
+      kind: z.enum(["text", "image"]),
+      status: z.enum(["queued", "running", "retrying", "succeeded", "failed", "cancelled", "skipped"]),
+      attempts: z.number(),
+      lastError: z.string().nullable(),
+      durationMs: z.number().nullable(),
+      output: z.unknown(),
+    }),
+  ),
+});
+
+function summarize(run: RunDetails): z.infer<typeof runSummary> {
+  return {
+    id: run.id,
+    kind: run.kind,
+    subjectId: run.subjectId,
+    status: run.status,
+    maxWorkers: run.settings.maxWorkers,
+    counts: run.counts,
+    metrics: run.metrics,
+    queuedAt: run.queuedAt,
+    startedAt: run.startedAt,
+    endedAt: run.endedAt,
+    tasks: run.tasks.map((task) => ({
+      key: task.key,
+      kind: task.kind,
+      status: task.status,
+      attempts: task.attempts,
+      lastError: task.lastError,
+      durationMs: task.durationMs,
+      output: task.output,
+    })),
+  };
+}
+
+/** `getEngine` is a parameter so tests can serve the router from an engine of their own. */
+export function createRunsRouter(getEngine: () => Engine = engine) {
+  return createTRPCRouter({
+    get: teamProcedure
+      .input(runInput)
+      .output(runSummary)
+      .query(async ({ ctx, input }) => summarize(await findTeamRun(getEngine(), ctx.team.id, input.runId))),
+
+    cancel: teamProcedure
+      .input(runInput)
+      .output(runSummary)
+      .mutation(async ({ ctx, input }) => {
+        await findTeamRun(getEngine(), ctx.team.id, input.runId);
+        await getEngine().cancelRun(input.runId);
+        return summarize(await findTeamRun(getEngine(), ctx.team.id, input.runId));
+      }),
+
+    retryFailed: teamProcedure
+      .input(runInput)
+      .output(z.object({ requeued: z.number() }))
+      .mutation(async ({ ctx, input }) => {
+        await findTeamRun(getEngine(), ctx.team.id, input.runId);
+        return { requeued: await getEngine().retryFailed(input.runId) };
+      }),
+
+    /** Live events; a reconnecting client passes the last id it saw and misses nothing. */
+    events: teamProcedure
+      .input(runInput.extend({ lastEventId: z.union([z.string(), z.number()]).nullish() }))
+      .subscription(async function* ({ ctx, input, signal }) {
+        await findTeamRun(getEngine(), ctx.team.id, input.runId);
+        const afterSeq = Number(input.lastEventId ?? 0);
+        for await (const event of followRun(getEngine(), input.runId, Number.isFinite(afterSeq) ? afterSeq : 0, signal)) {
+          yield tracked(String(event.seq), event);
+        }
+      }),
+  });
+}
+
+export const runsRouter = createRunsRouter();

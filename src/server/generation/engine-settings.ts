@@ -1,0 +1,58 @@
+// The engine's limits and timings, from the environment or given directly by tests and benchmarks.
+import type { Env } from "@/server/env";
+import type { RetrySettings } from "./retry-policy";
+import type { TaskKind } from "./types";
+
+export interface EngineSettings {
+  /** Provider calls in flight at once, per kind, across all runs (the cap of the adaptive window). */
+  maxConcurrent: Record<TaskKind, number>;
+  /** Workers for a run that asks for none. */
+  defaultWorkers: number;
+  /** The most workers a run may ask for. */
+  maxWorkers: number;
+  /** Runs executing at once; later ones wait in line. */
+  maxConcurrentRuns: number;
+  /** Per attempt. */
+  timeoutMs: Record<TaskKind, number>;
+  retry: RetrySettings;
+  /** Lower the concurrency on 429 and raise it again while calls succeed. */
+  adaptive: boolean;
+  /** How long state changes are collected before one transaction writes them. */
+  writeIntervalMs: number;
+}
+
+export const DEFAULT_ENGINE_SETTINGS: EngineSettings = {
+  maxConcurrent: { text: 20, image: 20 },
+  defaultWorkers: 5,
+  maxWorkers: 20,
+  maxConcurrentRuns: 10,
+  timeoutMs: { text: 120_000, image: 120_000 },
+  retry: { maxAttempts: 4, baseDelayMs: 500, maxDelayMs: 30_000 },
+  adaptive: true,
+  writeIntervalMs: 10,
+};
+
+export function engineSettingsFromEnv(env: Env): EngineSettings {
+  const textTimeoutMs = env.LLM_TIMEOUT_SECONDS * 1000;
+  return {
+    ...DEFAULT_ENGINE_SETTINGS,
+    maxConcurrent: {
+      text: env.MAX_CONCURRENT_TEXT ?? env.MAX_CONCURRENT,
+      image: env.MAX_CONCURRENT_IMAGE ?? env.MAX_CONCURRENT,
+    },
+    defaultWorkers: env.BATCH_DEFAULT_WORKERS,
+    maxWorkers: env.BATCH_MAX_WORKERS,
+    maxConcurrentRuns: env.BATCH_MAX_CONCURRENT,
+    timeoutMs: {
+      text: textTimeoutMs,
+      image: env.IMAGE_TIMEOUT_SECONDS === undefined ? textTimeoutMs : env.IMAGE_TIMEOUT_SECONDS * 1000,
+    },
+    retry: { ...DEFAULT_ENGINE_SETTINGS.retry, maxAttempts: env.RETRY_MAX_ATTEMPTS },
+  };
+}
+
+/** Applies the engine's bounds to a requested worker count: default when absent, at least 1. */
+export function clampWorkers(requested: number | undefined, settings: Pick<EngineSettings, "defaultWorkers" | "maxWorkers">): number {
+  if (requested === undefined || !Number.isFinite(requested)) return settings.defaultWorkers;
+  return Math.min(settings.maxWorkers, Math.max(1, Math.floor(requested)));
+}

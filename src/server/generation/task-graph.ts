@@ -1,0 +1,51 @@
+// Checks task specs before they become part of a run: unique keys, known dependencies, no cycles.
+import { AppError } from "@/server/errors";
+import type { TaskSpec } from "./types";
+
+const TASK_KINDS = new Set(["text", "image"]);
+
+/**
+ * Validates `added` against the keys already in the run. Throws AppError(BAD_REQUEST) naming the
+ * first problem. Existing tasks cannot depend on added ones, so a cycle can only lie among them.
+ */
+export function validateTaskSpecs(added: readonly TaskSpec[], existingKeys: ReadonlySet<string>): void {
+  const addedKeys = new Set<string>();
+  for (const spec of added) {
+    if (typeof spec.key !== "string" || spec.key.length === 0 || spec.key.length > 200) {
+      throw new AppError("BAD_REQUEST", "Every task needs a key of 1 to 200 characters");
+    }
+    if (!TASK_KINDS.has(spec.kind)) {
+      throw new AppError("BAD_REQUEST", `Task "${spec.key}" has kind "${String(spec.kind)}"; expected "text" or "image"`);
+    }
+    if (existingKeys.has(spec.key) || addedKeys.has(spec.key)) {
+      throw new AppError("BAD_REQUEST", `Task key "${spec.key}" is used twice in the run`);
+    }
+    addedKeys.add(spec.key);
+  }
+  for (const spec of added) {
+    for (const dependency of spec.dependsOn ?? []) {
+      if (!existingKeys.has(dependency) && !addedKeys.has(dependency)) {
+        throw new AppError("BAD_REQUEST", `Task "${spec.key}" depends on unknown task "${dependency}"`);
+      }
+    }
+  }
+  assertAcyclic(added, addedKeys);
+}
+
+function assertAcyclic(added: readonly TaskSpec[], addedKeys: ReadonlySet<string>): void {
+  const byKey = new Map(added.map((spec) => [spec.key, spec]));
+  const state = new Map<string, "visiting" | "done">();
+  const visit = (key: string, path: string[]) => {
+    const seen = state.get(key);
+    if (seen === "done") return;
+    if (seen === "visiting") {
+      throw new AppError("BAD_REQUEST", `Tasks depend on each other in a cycle: ${[...path, key].join(" → ")}`);
+    }
+    state.set(key, "visiting");
+    for (const dependency of byKey.get(key)?.dependsOn ?? []) {
+      if (addedKeys.has(dependency)) visit(dependency, [...path, key]);
+    }
+    state.set(key, "done");
+  };
+  for (const spec of added) visit(spec.key, []);
+}

@@ -1,0 +1,55 @@
+// What the engine tests share: engines with test-sized timings, and a handler that renders each
+// task's image through the real openai provider code against the fake provider server.
+import fs from "node:fs/promises";
+import path from "node:path";
+import { createOpenAIClient } from "@/server/providers/openai/openai-client";
+import { createOpenAIImageModel } from "@/server/providers/openai/openai-image-model";
+import type { Database } from "@/server/db";
+import { createEngine, type Engine } from "@/server/generation/engine";
+import type { EngineSettings } from "@/server/generation/engine-settings";
+import type { TaskHandler, TaskSpec } from "@/server/generation/types";
+
+export function createTestEngine(db: Database, settings: Partial<EngineSettings> = {}): Engine {
+  return createEngine({
+    db,
+    settings: {
+      retry: { maxAttempts: 4, baseDelayMs: 5, maxDelayMs: 50 },
+      timeoutMs: { text: 5_000, image: 5_000 },
+      writeIntervalMs: 2,
+      ...settings,
+    },
+  });
+}
+
+/**
+ * Renders `input.prompt` with an image model named after the task key, so the fake server's
+ * attempt log tells which task each request belonged to. The PNG is written as temp file +
+ * rename, and only its name is returned (and stored as the task's output).
+ */
+export function imageHandler(options: { baseUrl: string; directory: string }): TaskHandler {
+  const client = createOpenAIClient({ apiKey: "test-key", baseURL: options.baseUrl, timeoutMs: 30_000 });
+  return {
+    async execute(task, context) {
+      const model = createOpenAIImageModel({ client, model: modelFor(task.key), baseURL: options.baseUrl, timeoutMs: 30_000 });
+      const { prompt } = task.input as { prompt: string };
+      const image = await context.callProvider("image", (signal) => model.renderImage({ prompt, size: "1024x1024", signal }));
+      const file = path.join(options.directory, `${task.key}.png`);
+      const temporary = `${file}.${process.pid}.tmp`;
+      await fs.writeFile(temporary, image.png);
+      await fs.rename(temporary, file);
+      return { file: path.basename(file), width: image.width, height: image.height };
+    },
+  };
+}
+
+export function modelFor(key: string): string {
+  return `image-${key}`;
+}
+
+export function imageTasks(count: number, prefix = "image"): TaskSpec[] {
+  return Array.from({ length: count }, (_, index) => ({
+    key: `${prefix}-${index + 1}`,
+    kind: "image" as const,
+    input: { prompt: `picture number ${index + 1}` },
+  }));
+}
