@@ -1,0 +1,67 @@
+// Shared steps of `npm start`, `npm run dev` and the end-to-end test server: read .env,
+// validate the configuration, keep a generated auth secret, migrate the database, and
+// build only when the sources changed since the last build.
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { tsImport } from "tsx/esm/api";
+
+export const root = fileURLToPath(new URL("..", import.meta.url));
+
+export function loadDotEnv() {
+  const file = path.join(root, ".env");
+  if (fs.existsSync(file)) process.loadEnvFile(file);
+}
+
+/** Validates the environment with the app's own schema; prints each bad setting and exits. */
+export async function validateEnvironment() {
+  const { parseEnv, ConfigurationError } = await tsImport("../src/server/env.ts", import.meta.url);
+  try {
+    return parseEnv(process.env);
+  } catch (error) {
+    if (!(error instanceof ConfigurationError)) throw error;
+    console.error(`Storyforge cannot start. ${error.message}\nSee .env.example for every setting and its allowed values.`);
+    process.exit(1);
+  }
+}
+
+/** better-auth needs its secret at build and at run time; generate one under DATA_DIR once. */
+export async function ensureAuthSecret(settings) {
+  if (process.env.BETTER_AUTH_SECRET) return;
+  const { authSecret } = await tsImport("../src/server/auth-secret.ts", import.meta.url);
+  process.env.BETTER_AUTH_SECRET = authSecret(path.resolve(root, settings.DATA_DIR));
+}
+
+export function run(command, args, env = process.env) {
+  const result = spawnSync(command, args, { cwd: root, stdio: "inherit", env });
+  if (result.status !== 0) process.exit(result.status ?? 1);
+}
+
+export function migrate() {
+  run(process.execPath, [path.join(root, "scripts/prisma.mjs"), "migrate", "deploy"]);
+}
+
+const buildInputs = ["src", "public", "prisma", "package.json", "package-lock.json", "next.config.mjs", "postcss.config.mjs", "tsconfig.json"];
+
+function newestModification(entry) {
+  const stat = fs.statSync(entry, { throwIfNoEntry: false });
+  if (!stat) return 0;
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  let newest = stat.mtimeMs;
+  for (const child of fs.readdirSync(entry)) newest = Math.max(newest, newestModification(path.join(entry, child)));
+  return newest;
+}
+
+export function buildIfNeeded(distDirectory = ".next") {
+  const buildId = path.join(root, distDirectory, "BUILD_ID");
+  const builtAt = fs.statSync(buildId, { throwIfNoEntry: false })?.mtimeMs ?? 0;
+  const changedAt = Math.max(...buildInputs.map((input) => newestModification(path.join(root, input))));
+  if (builtAt > changedAt) return;
+  console.log(builtAt ? "Sources changed since the last build; building…" : "Building the app (first start)…");
+  run(process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), "build"], {
+    ...process.env,
+    NEXT_TELEMETRY_DISABLED: "1",
+    NEXT_DIST_DIR: distDirectory,
+  });
+}

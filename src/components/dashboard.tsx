@@ -1,0 +1,57 @@
+"use client";
+import { useQuery } from "@tanstack/react-query";
+import type { ComponentType, ReactNode, SVGProps } from "react";
+import { BookIcon, PersonaIcon, SlidesIcon } from "@/components/ui/icons";
+import { useTRPC } from "@/trpc/react";
+
+export function Dashboard() {
+  const trpc = useTRPC();
+  const team = useQuery(trpc.teams.current.queryOptions());
+
+  return (
+    <div className="space-y-10">
+      <div>
+        <p className="text-sm text-stone-500">Dashboard</p>
+        <h1 className="text-3xl font-semibold tracking-tight" data-testid="team-name">
+          {team.data?.name ?? "\u00a0"}
+        </h1>
+      </div>
+      <Section
+        title="Story projects"
+        description="Paste a story; Storyforge splits it into scenes and characters, writes a prompt per scene and paints a storyboard."
+      >
+        <EmptyState icon={BookIcon} text="No story projects in this team yet. Story projects will appear here as a storyboard of scenes, one picture each." />
+      </Section>
+      <Section
+        title="Personas"
+        description="Build a character persona from an image or a description: voice, posting strategy, example posts and a character book."
+      >
+        <EmptyState icon={PersonaIcon} text="No personas yet. Personas created by anyone in this team will be listed here and shared with every member." />
+      </Section>
+      <Section title="Slide decks" description="One consistent image per slide, generated in batches from your slide texts and a style.">
+        <EmptyState icon={SlidesIcon} text="No slide decks yet. Decks will show here with a thumbnail per slide." />
+      </Section>
+    </div>
+  );
+}
+
+function Section({ title, description, children }: { title: string; description: string; children: ReactNode }) {
+  return (
+    <section aria-labelledby={title}>
+      <h2 id={title} className="text-lg font-semibold">
+        {title}
+      </h2>
+      <p className="mb-4 max-w-2xl text-sm text-stone-600">{description}</p>
+      {children}
+    </section>
+  );
+}
+
+function EmptyState({ icon: Icon, text }: { icon: ComponentType<SVGProps<SVGSVGElement>>; text: string }) {
+  return (
+    <div className="flex items-center gap-4 rounded-2xl border border-dashed border-stone-300 bg-white/60 px-6 py-8 text-sm text-stone-600">
+      <Icon className="size-9 shrink-0 text-indigo-400" />
+      <p className="max-w-xl">{text}</p>
+    </div>
+  );
+}

@@ -1,0 +1,39 @@
+import { describe, expect, test } from "vitest";
+import { ConfigurationError, parseEnv } from "@/server/env";
+
+describe("configuration", () => {
+  test("defaults match the systems Storyforge replaces", () => {
+    const settings = parseEnv({});
+    expect(settings).toMatchObject({
+      GENERATION_PROVIDER: "offline",
+      DATABASE_URL: "file:./data/storyforge.db",
+      MAX_CONCURRENT: 20,
+      BATCH_DEFAULT_WORKERS: 5,
+      BATCH_MAX_WORKERS: 20,
+      BATCH_MAX_CONCURRENT: 10,
+      LLM_TIMEOUT_SECONDS: 120,
+      RETRY_MAX_ATTEMPTS: 4,
+      HOST: "127.0.0.1",
+      PORT: 3000,
+    });
+  });
+
+  test("empty strings count as unset", () => {
+    expect(parseEnv({ MAX_CONCURRENT: "", GENERATION_PROVIDER: "" })).toMatchObject({ MAX_CONCURRENT: 20, GENERATION_PROVIDER: "offline" });
+  });
+
+  test("a bad value names the setting and what is allowed", () => {
+    const attempt = () => parseEnv({ MAX_CONCURRENT: "lots", GENERATION_PROVIDER: "magic" });
+    expect(attempt).toThrow(ConfigurationError);
+    expect(attempt).toThrow(/MAX_CONCURRENT must be a positive whole number/);
+    expect(attempt).toThrow(/GENERATION_PROVIDER .*"offline"/);
+  });
+
+  test("a real provider needs its key", () => {
+    expect(() => parseEnv({ GENERATION_PROVIDER: "openai" })).toThrow(/OPENAI_API_KEY is required when GENERATION_PROVIDER=openai/);
+  });
+
+  test("default workers may not exceed the maximum", () => {
+    expect(() => parseEnv({ BATCH_DEFAULT_WORKERS: "30" })).toThrow(/BATCH_DEFAULT_WORKERS must not exceed BATCH_MAX_WORKERS \(20\)/);
+  });
+});
