@@ -7,6 +7,7 @@ import http from "node:http";
 import type { Socket } from "node:net";
 import sharp from "sharp";
 import { sampleFromJsonSchema, type JsonSchema } from "../../src/server/providers/json-schema-sample";
+import { seededRandom } from "../../src/server/providers/seeded-random";
 
 export type FakeLatency = number | { min: number; max: number } | { mean: number; jitter: number };
 
@@ -101,7 +102,7 @@ export async function startFakeProvider(
   listenOptions: FakeProviderListenOptions = {},
 ): Promise<FakeProvider> {
   let settings: FakeProviderSettings = { ...initialSettings };
-  let random = createRandom(settings.seed ?? 1);
+  let random = seededRandom(settings.seed ?? 1);
   let bucket = createBucket(settings.rateLimit);
   let responder: FakeResponder | null = null;
   let attempts: FakeAttempt[] = [];
@@ -254,7 +255,7 @@ export async function startFakeProvider(
   function textContent(body: Record<string, unknown>, id: number): string {
     const format = body.response_format as { type?: string; json_schema?: { schema?: JsonSchema } } | undefined;
     if (format?.type === "json_schema" && format.json_schema?.schema) {
-      const value = sampleFromJsonSchema(format.json_schema.schema, { random: createRandom((settings.seed ?? 1) * 7919 + id) });
+      const value = sampleFromJsonSchema(format.json_schema.schema, { random: seededRandom((settings.seed ?? 1) * 7919 + id) });
       return JSON.stringify(value);
     }
     if (format?.type === "json_object") return JSON.stringify({ answer: `fake answer ${id}` });
@@ -320,7 +321,7 @@ export async function startFakeProvider(
     url: `http://127.0.0.1:${address.port}/v1`,
     configure(update) {
       settings = { ...settings, ...update };
-      if ("seed" in update) random = createRandom(settings.seed ?? 1);
+      if ("seed" in update) random = seededRandom(settings.seed ?? 1);
       if ("rateLimit" in update) bucket = createBucket(settings.rateLimit);
     },
     attempts: () => attempts.slice(),
@@ -380,18 +381,6 @@ function createBucket(rateLimit: FakeProviderSettings["rateLimit"]): TokenBucket
       }
       return ((1 - tokens) / ratePerSecond) * 1000;
     },
-  };
-}
-
-/** mulberry32: tiny, fast and good enough to spread failures evenly. */
-function createRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let value = state;
-    value = Math.imul(value ^ (value >>> 15), value | 1);
-    value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
-    return ((value ^ (value >>> 14)) >>> 0) / 4294967296;
   };
 }
 
