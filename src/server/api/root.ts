@@ -1,3 +1,6 @@
+import { appEngine, storyServices } from "@/server/app-services";
+import { createRunsRouter } from "./routers/runs";
+import { createStoryRouter } from "./routers/story";
 import { systemRouter } from "./routers/system";
 import { teamsRouter } from "./routers/teams";
 import { createCallerFactory, createTRPCRouter } from "./trpc";
@@ -5,6 +8,8 @@ import { createCallerFactory, createTRPCRouter } from "./trpc";
 export const appRouter = createTRPCRouter({
   system: systemRouter,
   teams: teamsRouter,
+  runs: createRunsRouter(appEngine),
+  story: createStoryRouter(storyServices),
 });
 
 export type AppRouter = typeof appRouter;

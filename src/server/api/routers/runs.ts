@@ -5,9 +5,9 @@ import { z } from "zod";
 import type { Engine } from "@/server/generation/engine";
 import { engine } from "@/server/generation/engine-instance";
 import { followRun } from "@/server/generation/follow-run";
-import { findTeamRun } from "@/server/generation/run-access";
+import { findMemberRun } from "@/server/generation/run-access";
 import type { RunDetails } from "@/server/generation/types";
-import { createTRPCRouter, teamProcedure } from "../trpc";
+import { createTRPCRouter, protectedProcedure } from "../trpc";
 
 const runInput = z.object({ runId: z.string().min(1).max(100) });
 
@@ -80,33 +80,33 @@ function summarize(run: RunDetails): z.infer<typeof runSummary> {
 /** `getEngine` is a parameter so tests can serve the router from an engine of their own. */
 export function createRunsRouter(getEngine: () => Engine = engine) {
   return createTRPCRouter({
-    get: teamProcedure
+    get: protectedProcedure
       .input(runInput)
       .output(runSummary)
-      .query(async ({ ctx, input }) => summarize(await findTeamRun(getEngine(), ctx.team.id, input.runId))),
+      .query(async ({ ctx, input }) => summarize(await findMemberRun(getEngine(), ctx.db, ctx.user.id, input.runId))),
 
-    cancel: teamProcedure
+    cancel: protectedProcedure
       .input(runInput)
       .output(runSummary)
       .mutation(async ({ ctx, input }) => {
-        await findTeamRun(getEngine(), ctx.team.id, input.runId);
+        await findMemberRun(getEngine(), ctx.db, ctx.user.id, input.runId);
         await getEngine().cancelRun(input.runId);
-        return summarize(await findTeamRun(getEngine(), ctx.team.id, input.runId));
+        return summarize(await findMemberRun(getEngine(), ctx.db, ctx.user.id, input.runId));
       }),
 
-    retryFailed: teamProcedure
+    retryFailed: protectedProcedure
       .input(runInput)
       .output(z.object({ requeued: z.number() }))
       .mutation(async ({ ctx, input }) => {
-        await findTeamRun(getEngine(), ctx.team.id, input.runId);
+        await findMemberRun(getEngine(), ctx.db, ctx.user.id, input.runId);
         return { requeued: await getEngine().retryFailed(input.runId) };
       }),
 
     /** Live events; a reconnecting client passes the last id it saw and misses nothing. */
-    events: teamProcedure
+    events: protectedProcedure
       .input(runInput.extend({ lastEventId: z.union([z.string(), z.number()]).nullish() }))
       .subscription(async function* ({ ctx, input, signal }) {
-        await findTeamRun(getEngine(), ctx.team.id, input.runId);
+        await findMemberRun(getEngine(), ctx.db, ctx.user.id, input.runId);
         const afterSeq = Number(input.lastEventId ?? 0);
         for await (const event of followRun(getEngine(), input.runId, Number.isFinite(afterSeq) ? afterSeq : 0, signal)) {
           yield tracked(String(event.seq), event);

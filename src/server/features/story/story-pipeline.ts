@@ -1,0 +1,224 @@
+// The story pipeline as engine tasks: `analyse` (story → scenes and characters) adds one
+// `prompt:<scene>` task per scene and, unless the user reviews prompts first, one
+// `image:<scene>` task after each prompt. Every task is safe to execute again after a crash.
+import crypto from "node:crypto";
+import type { Database } from "@/server/db";
+import type { HandlerTask, TaskContext, TaskHandler, TaskSpec } from "@/server/generation/types";
+import type { ImageSize, Providers } from "@/server/providers/types";
+import type { ImageStore } from "@/server/storage/image-store";
+import { storyAnalysisSchema, scenePromptSchema, type Character } from "./schemas";
+import { buildAnalysisMessages, buildScenePromptMessages, SCENE_PROMPT, STORY_ANALYSIS } from "./stage-messages";
+
+export const STORY_RUN_KIND = "story";
+
+export type StoryTaskInput =
+  | { type: "analyse"; projectId: string }
+  | { type: "prompt"; projectId: string; sceneId: string }
+  | { type: "image"; projectId: string; sceneId: string };
+
+export interface StoryDependencies {
+  db: Database;
+  providers: Providers;
+  images: ImageStore;
+}
+
+export const promptTask = (projectId: string, sceneId: string, dependsOn: string[] = []): TaskSpec => ({
+  key: `prompt:${sceneId}`,
+  kind: "text",
+  dependsOn,
+  input: { type: "prompt", projectId, sceneId } satisfies StoryTaskInput,
+});
+
+export const imageTask = (projectId: string, sceneId: string, dependsOn: string[] = []): TaskSpec => ({
+  key: `image:${sceneId}`,
+  kind: "image",
+  dependsOn,
+  input: { type: "image", projectId, sceneId } satisfies StoryTaskInput,
+});
+
+export const analyseTask = (projectId: string): TaskSpec => ({
+  key: "analyse",
+  kind: "text",
+  input: { type: "analyse", projectId } satisfies StoryTaskInput,
+});
+
+export function createStoryHandler(dependencies: StoryDependencies): TaskHandler {
+  return {
+    async execute(task, context) {
+      const input = task.input as StoryTaskInput;
+      switch (input.type) {
+        case "analyse":
+          return analyse(dependencies, input.projectId, context);
+        case "prompt":
+          return writePrompt(dependencies, input.projectId, input.sceneId, context);
+        case "image":
+          return renderScene(dependencies, input.projectId, input.sceneId, task, context);
+      }
+    },
+  };
+}
+
+const parseList = (json: string): string[] => JSON.parse(json) as string[];
+
+async function analyse({ db, providers }: StoryDependencies, projectId: string, context: TaskContext) {
+  const project = await db.storyProject.findUniqueOrThrow({ where: { id: projectId } });
+  const { object } = await context.callProvider("text", (signal) =>
+    providers.text.generateObject({
+      name: STORY_ANALYSIS,
+      schema: storyAnalysisSchema,
+      messages: buildAnalysisMessages({
+        story: project.story,
+        sceneCount: project.sceneCount ?? undefined,
+        language: project.language ?? undefined,
+        style: project.style,
+      }),
+      temperature: 0.4,
+      signal,
+    }),
+  );
+  // A model may return more scenes than asked; the user's count wins.
+  const scenes = project.sceneCount ? object.scenes.slice(0, project.sceneCount) : object.scenes;
+  const sceneIds = scenes.map(() => crypto.randomUUID());
+  // Replacing (not appending) keeps a re-executed analysis from duplicating scenes.
+  await db.$transaction([
+    db.storyScene.deleteMany({ where: { projectId } }),
+    db.storyCharacter.deleteMany({ where: { projectId } }),
+    db.storyCharacter.createMany({
+      data: object.characters.map((character, position) => ({
+        id: crypto.randomUUID(),
+        projectId,
+        position,
+        name: character.name,
+        description: character.description,
+        visualTraits: JSON.stringify(character.visualTraits),
+      })),
+    }),
+    db.storyScene.createMany({
+      data: scenes.map((scene, position) => ({
+        id: sceneIds[position]!,
+        projectId,
+        position,
+        title: scene.title,
+        summary: scene.summary,
+        setting: scene.setting,
+        mood: scene.mood,
+        charactersPresent: JSON.stringify(scene.charactersPresent),
+      })),
+    }),
+    db.storyProject.update({ where: { id: projectId }, data: { updatedAt: new Date() } }),
+  ]);
+  context.addTasks(
+    sceneIds.flatMap((sceneId) => [
+      promptTask(projectId, sceneId, ["analyse"]),
+      ...(project.reviewPrompts ? [] : [imageTask(projectId, sceneId, [`prompt:${sceneId}`])]),
+    ]),
+  );
+  return { scenes: scenes.length, characters: object.characters.length };
+}
+
+async function writePrompt({ db, providers }: StoryDependencies, projectId: string, sceneId: string, context: TaskContext) {
+  const scene = await db.storyScene.findFirstOrThrow({ where: { id: sceneId, projectId }, include: { project: { include: { characters: { orderBy: { position: "asc" } } } } } });
+  const characters: Character[] = scene.project.characters.map((character) => ({
+    name: character.name,
+    description: character.description,
+    visualTraits: parseList(character.visualTraits),
+  }));
+  const { object } = await context.callProvider("text", (signal) =>
+    providers.text.generateObject({
+      name: SCENE_PROMPT,
+      schema: scenePromptSchema,
+      messages: buildScenePromptMessages({
+        scene: {
+          title: scene.title,
+          summary: scene.summary,
+          setting: scene.setting,
+          mood: scene.mood,
+          charactersPresent: parseList(scene.charactersPresent),
+        },
+        characters,
+        style: scene.project.style,
+        language: scene.project.language ?? undefined,
+      }),
+      temperature: 0.6,
+      signal,
+    }),
+  );
+  await db.storyScene.update({
+    where: { id: sceneId },
+    data: {
+      imagePrompt: object.imagePrompt,
+      negativePrompt: object.negativePrompt,
+      styleTags: JSON.stringify(object.styleTags),
+      charactersInScene: JSON.stringify(object.charactersInScene),
+    },
+  });
+  return { sceneId };
+}
+
+/** A seed per scene and version: the same version of a scene always renders the same way. */
+function seedFor(sceneId: string, version: number): number {
+  return crypto.createHash("sha256").update(`${sceneId}:${version}`).digest().readUInt32BE(0) % 2_147_483_647;
+}
+
+async function renderScene(
+  { db, providers, images }: StoryDependencies,
+  projectId: string,
+  sceneId: string,
+  task: HandlerTask,
+  context: TaskContext,
+) {
+  // Executed again after a crash: the image this task already paid for is the result.
+  const existing = await db.sceneImage.findUnique({ where: { taskId: task.id } });
+  if (existing) return { imageId: existing.id, version: existing.version };
+
+  const scene = await db.storyScene.findFirstOrThrow({ where: { id: sceneId, projectId }, include: { project: true } });
+  if (!scene.imagePrompt) throw new Error("This scene has no prompt yet");
+  const latest = await db.sceneImage.findFirst({ where: { sceneId }, orderBy: { version: "desc" }, select: { version: true } });
+  const version = (latest?.version ?? 0) + 1;
+  const styleTags = parseList(scene.styleTags);
+  const prompt = styleTags.length ? `${scene.imagePrompt} (${styleTags.join(", ")})` : scene.imagePrompt;
+  const startedAt = Date.now();
+  const result = await context.callProvider("image", (signal) =>
+    providers.image.renderImage({
+      prompt,
+      negativePrompt: scene.negativePrompt || undefined,
+      size: scene.project.size as ImageSize,
+      quality: scene.project.quality as "standard" | "hd",
+      style: scene.project.style,
+      seed: seedFor(sceneId, version),
+      title: scene.title,
+      signal,
+    }),
+  );
+  const stored = await images.save(result.png);
+  const imageId = crypto.randomUUID();
+  const { parameters } = result;
+  await db.$transaction([
+    db.sceneImage.create({
+      data: {
+        id: imageId,
+        sceneId,
+        version,
+        taskId: task.id,
+        file: stored.file,
+        thumbnailFile: stored.thumbnailFile,
+        width: result.width,
+        height: result.height,
+        provider: parameters.provider,
+        model: parameters.model,
+        size: parameters.size,
+        quality: parameters.quality ?? null,
+        style: parameters.style ?? null,
+        prompt: parameters.prompt,
+        negativePrompt: parameters.negativePrompt ?? null,
+        revisedPrompt: result.revisedPrompt ?? null,
+        seed: parameters.seed ?? null,
+        attempts: context.attempt,
+        durationMs: Date.now() - startedAt,
+      },
+    }),
+    db.storyScene.update({ where: { id: sceneId }, data: { currentImageId: imageId } }),
+    db.storyProject.update({ where: { id: projectId }, data: { updatedAt: new Date() } }),
+  ]);
+  return { imageId, version };
+}
