@@ -1,0 +1,95 @@
+// The small pure pieces the providers rely on: Retry-After parsing, size mapping, the image URL
+// guard, the generic schema sampler, and structured-output parsing.
+import { describe, expect, it } from "vitest";
+import { z } from "zod";
+import { sampleFromJsonSchema } from "@/server/providers/json-schema-sample";
+import { openAIImageQuality, openAIImageSize, openRouterAspectRatio } from "@/server/providers/image-sizes";
+import { fromStatus, retryAfterFromHeaders } from "@/server/providers/provider-errors";
+import { assertFetchableImageUrl } from "@/server/providers/safe-fetch";
+import { jsonSchemaFor, parseStructuredOutput } from "@/server/providers/structured-output";
+import { seededRandom } from "@/server/providers/seeded-random";
+
+describe("retryAfterFromHeaders", () => {
+  it("prefers retry-after-ms, then reads Retry-After as seconds or an HTTP date", () => {
+    expect(retryAfterFromHeaders(new Headers({ "retry-after-ms": "1250", "retry-after": "9" }))).toBe(1250);
+    expect(retryAfterFromHeaders(new Headers({ "retry-after": "7" }))).toBe(7000);
+    const now = Date.parse("2025-01-01T00:00:00Z");
+    expect(retryAfterFromHeaders(new Headers({ "retry-after": "Wed, 01 Jan 2025 00:00:30 GMT" }), now)).toBe(30_000);
+    expect(retryAfterFromHeaders(new Headers({ "retry-after": "soon" }))).toBeUndefined();
+    expect(retryAfterFromHeaders(new Headers())).toBeUndefined();
+  });
+
+  it("classifies statuses", () => {
+    expect(fromStatus(408, undefined, "", "openai")).toMatchObject({ kind: "conflict", isRetryable: true });
+    expect(fromStatus(409, undefined, "", "openai")).toMatchObject({ kind: "conflict", isRetryable: true });
+    expect(fromStatus(401, undefined, "", "openai")).toMatchObject({ kind: "auth", isRetryable: false });
+    expect(fromStatus(422, undefined, "", "openai")).toMatchObject({ kind: "bad-request", isRetryable: false });
+    // Only OpenRouter's 402 with Retry-After is a throttle; OpenAI's 402 is not.
+    expect(fromStatus(402, new Headers({ "retry-after": "2" }), "", "openai")).toMatchObject({ isRetryable: false });
+  });
+});
+
+describe("image sizes", () => {
+  it("maps sizes and aspect ratios to what each model accepts", () => {
+    expect(openAIImageSize("dall-e-3", "1792x1024")).toBe("1792x1024");
+    expect(openAIImageSize("dall-e-3", "9:16")).toBe("1024x1792");
+    expect(openAIImageSize("dall-e-3", "1:1")).toBe("1024x1024");
+    expect(openAIImageSize("gpt-image-1", "1792x1024")).toBe("1536x1024");
+    expect(openAIImageSize("gpt-image-1", "1024x1792")).toBe("1024x1536");
+    expect(openAIImageSize("gpt-image-1", "2:3")).toBe("1024x1536");
+    expect(openAIImageQuality("gpt-image-1", "standard")).toBe("medium");
+    expect(openAIImageQuality("gpt-image-1", "hd")).toBe("high");
+    expect(openAIImageQuality("dall-e-3", "hd")).toBe("hd");
+    expect(openRouterAspectRatio("1792x1024")).toBe("16:9");
+    expect(openRouterAspectRatio("1024x1792")).toBe("9:16");
+    expect(openRouterAspectRatio("3:2")).toBe("3:2");
+  });
+});
+
+describe("assertFetchableImageUrl", () => {
+  it("allows only the provider's host, over https or loopback http", () => {
+    expect(assertFetchableImageUrl("https://api.example.com/files/a.png", "https://api.example.com/v1").href).toBe("https://api.example.com/files/a.png");
+    expect(() => assertFetchableImageUrl("https://evil.example.net/a.png", "https://api.example.com/v1")).toThrow(/not the provider's host/);
+    expect(() => assertFetchableImageUrl("http://api.example.com/a.png", "https://api.example.com/v1")).toThrow(/https/);
+    expect(() => assertFetchableImageUrl("http://169.254.169.254/latest", "https://api.example.com/v1")).toThrow(/not the provider's host/);
+    expect(assertFetchableImageUrl("http://127.0.0.1:4000/a.png", "http://127.0.0.1:4000/v1").protocol).toBe("http:");
+    expect(() => assertFetchableImageUrl("not a url", "https://api.example.com/v1")).toThrow(/not a valid URL/);
+  });
+});
+
+describe("sampleFromJsonSchema", () => {
+  it("builds values that pass the zod schema they came from, across seeds", () => {
+    const schema = z.object({
+      title: z.string().min(30).max(35),
+      kind: z.enum(["a", "b"]),
+      count: z.int().min(5).max(6),
+      ratio: z.number().min(0).max(1),
+      flag: z.boolean().optional(),
+      tags: z.array(z.string().max(8)).min(4).max(4),
+      nested: z.object({ items: z.array(z.object({ id: z.string(), value: z.number().nullable() })).max(1) }),
+      literal: z.literal("fixed"),
+      either: z.union([z.string(), z.number()]),
+      email: z.email(),
+    });
+    for (let seed = 1; seed <= 20; seed += 1) {
+      const value = sampleFromJsonSchema(jsonSchemaFor(schema), { random: seededRandom(seed) });
+      expect(schema.safeParse(value).error).toBeUndefined();
+    }
+  });
+});
+
+describe("parseStructuredOutput", () => {
+  const schema = z.object({ name: z.string() });
+  it("accepts valid JSON, including inside a code fence", () => {
+    expect(parseStructuredOutput(schema, '{"name":"Ada"}')).toEqual({ success: true, data: { name: "Ada" } });
+    expect(parseStructuredOutput(schema, '```json\n{"name":"Ada"}\n```')).toEqual({ success: true, data: { name: "Ada" } });
+  });
+  it("explains what is wrong otherwise", () => {
+    const broken = parseStructuredOutput(schema, '{"name":');
+    expect(broken.success).toBe(false);
+    expect(!broken.success && broken.problem).toContain("not valid JSON");
+    const wrong = parseStructuredOutput(schema, '{"name":3}');
+    expect(!wrong.success && wrong.problem).toContain("name");
+    expect(parseStructuredOutput(schema, null).success).toBe(false);
+  });
+});
