@@ -8,7 +8,7 @@ const { DATABASE_URL, FAKE_PROVIDER_URL, IMAGE_DIRECTORY, WORKER_MODE, TASK_COUN
 if (!DATABASE_URL || !FAKE_PROVIDER_URL || !IMAGE_DIRECTORY) throw new Error("DATABASE_URL, FAKE_PROVIDER_URL and IMAGE_DIRECTORY are required");
 
 const database = createDatabase(DATABASE_URL);
-const engine = createTestEngine(database);
+const engine = createTestEngine({ db: database, url: DATABASE_URL });
 engine.registerHandler("images", imageHandler({ baseUrl: FAKE_PROVIDER_URL, directory: IMAGE_DIRECTORY }));
 
 if (WORKER_MODE === "submit") {

@@ -8,7 +8,7 @@ import { createTestDatabase } from "../helpers/database";
 import { createTestEngine } from "./engine-fixtures";
 
 const testDatabase = await createTestDatabase();
-const engine = createTestEngine(testDatabase.db, { maxConcurrentRuns: 2 });
+const engine = createTestEngine(testDatabase, { maxConcurrentRuns: 2 });
 afterAll(async () => {
   await engine.shutdown();
   await testDatabase.cleanup();

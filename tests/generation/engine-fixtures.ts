@@ -7,11 +7,14 @@ import { createOpenAIImageModel } from "@/server/providers/openai/openai-image-m
 import type { Database } from "@/server/db";
 import { createEngine, type Engine } from "@/server/generation/engine";
 import type { EngineSettings } from "@/server/generation/engine-settings";
+import { createSqliteBatchWriter } from "@/server/generation/sqlite-batch-writer";
 import type { TaskHandler, TaskSpec } from "@/server/generation/types";
 
-export function createTestEngine(db: Database, settings: Partial<EngineSettings> = {}): Engine {
+/** An engine over the test database, writing through its own SQLite connection as in the app. */
+export function createTestEngine(database: { db: Database; url: string }, settings: Partial<EngineSettings> = {}): Engine {
   return createEngine({
-    db,
+    db: database.db,
+    writer: createSqliteBatchWriter(database.url),
     settings: {
       retry: { maxAttempts: 4, baseDelayMs: 5, maxDelayMs: 50 },
       timeoutMs: { text: 5_000, image: 5_000 },

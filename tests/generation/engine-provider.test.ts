@@ -32,7 +32,7 @@ afterAll(async () => {
 });
 
 function engineWith(settings: Partial<EngineSettings>): Engine {
-  const engine = createTestEngine(database.db, settings);
+  const engine = createTestEngine(database, settings);
   engine.registerHandler("images", imageHandler({ baseUrl: fake.url, directory: imageDirectory }));
   engines.push(engine);
   return engine;

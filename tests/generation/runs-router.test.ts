@@ -29,7 +29,7 @@ beforeAll(async () => {
   fake = await startFakeProvider({ latencyMs: 15, seed: 3 });
   const directory = path.join(database.directory, "images");
   fs.mkdirSync(directory, { recursive: true });
-  engine = createTestEngine(database.db);
+  engine = createTestEngine(database);
   engine.registerHandler("images", imageHandler({ baseUrl: fake.url, directory }));
 });
 afterAll(async () => {

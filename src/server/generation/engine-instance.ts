@@ -4,10 +4,15 @@ import { db } from "@/server/db";
 import { env } from "@/server/env";
 import { createEngine, type Engine } from "./engine";
 import { engineSettingsFromEnv } from "./engine-settings";
+import { createSqliteBatchWriter } from "./sqlite-batch-writer";
 
 const globalForEngine = globalThis as unknown as { storyforgeEngine?: Engine };
 
 export function engine(): Engine {
-  globalForEngine.storyforgeEngine ??= createEngine({ db: db(), settings: engineSettingsFromEnv(env()) });
+  globalForEngine.storyforgeEngine ??= createEngine({
+    db: db(),
+    settings: engineSettingsFromEnv(env()),
+    writer: createSqliteBatchWriter(env().DATABASE_URL),
+  });
   return globalForEngine.storyforgeEngine;
 }

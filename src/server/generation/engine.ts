@@ -21,8 +21,9 @@ import type { RunEvent, RunEventPayloads, RunEventType } from "./run-events";
 import { RunLine } from "./run-line";
 import { emptyTally, runMetrics } from "./run-metrics";
 import { readEventsAfter, readLastSeq, readRun } from "./run-queries";
-import { addTasks, countStatus, createRunState, hydrateRunState, runInfo, type RunState, type TaskState } from "./run-state";
-import { createRunStore } from "./run-store";
+import { addTasks, countStatus, createRunState, hydrateRunState, runDetails, runInfo, type RunState, type TaskState } from "./run-state";
+import { createPrismaBatchWriter } from "./prisma-batch-writer";
+import { createRunStore, type BatchWriter } from "./run-store";
 import { validateTaskSpecs } from "./task-graph";
 import {
   TERMINAL_RUN_STATUSES,
@@ -46,6 +47,8 @@ export interface EngineOptions {
   /** Source of jitter for retry delays, in [0, 1). */
   random?: () => number;
   bus?: RunEventBus;
+  /** Where state changes are written; Prisma by default. The engine closes it on shutdown. */
+  writer?: BatchWriter;
 }
 
 export interface EngineStatus {
@@ -115,7 +118,8 @@ export function createEngine(options: EngineOptions): Engine {
     image: createAdaptiveConcurrency({ cap: settings.maxConcurrent.image, adaptive: settings.adaptive, now: clock.now }),
   };
 
-  const store = createRunStore(db, {
+  const writer = options.writer ?? createPrismaBatchWriter(db);
+  const store = createRunStore(writer, {
     writeIntervalMs: settings.writeIntervalMs,
     onCommit(events) {
       for (const event of events) bus.publish(event);
@@ -130,11 +134,16 @@ export function createEngine(options: EngineOptions): Engine {
     store.appendEvent(event);
   }
 
+  /**
+   * Only queued and terminal statuses are written to the task's row: resuming treats a task left
+   * running like a queued one, and readers of an active run get its live state from memory
+   * (getRun), so writing every start and retry would only cost. The events record them.
+   */
   function setTaskStatus(run: RunState, task: TaskState, status: TaskStatus): void {
     countStatus(run, task.status, -1);
     task.status = status;
     countStatus(run, status, 1);
-    store.updateTask(task);
+    if (status === "queued" || TERMINAL_TASK_STATUSES.has(status)) store.updateTask(task);
   }
 
   // ----- admission: runs at once -----
@@ -240,7 +249,6 @@ export function createEngine(options: EngineOptions): Engine {
             run.tally.attempts++;
             task.attempts++;
             if (task.status === "retrying") setTaskStatus(run, task, "running");
-            else store.updateTask(task);
             return task.attempts;
           },
           onRetry(failure, delayMs) {
@@ -511,8 +519,9 @@ export function createEngine(options: EngineOptions): Engine {
       return resumed;
     },
 
-    getRun(runId) {
-      return readRun(db, runId);
+    async getRun(runId) {
+      const live = runs.get(runId);
+      return live ? runDetails(live) : readRun(db, runId);
     },
 
     subscribe(runId, listener) {
@@ -552,6 +561,7 @@ export function createEngine(options: EngineOptions): Engine {
       for (const run of runs.values()) run.abort.abort(new EngineShutdown());
       await Promise.allSettled([...executions]);
       await store.flush();
+      writer.close();
     },
   };
 }

@@ -1,10 +1,11 @@
 // The engine's in-memory model of a run: its DAG with readiness bookkeeping. Built for new runs
 // from task specs and for resumed runs from stored rows.
-import { randomUUID } from "node:crypto";
+import { setMaxListeners } from "node:events";
 import type { Prisma } from "@/generated/prisma/client";
 import { emptyTally, type RunTally } from "./run-metrics";
-import type { StoredRun, StoredTask } from "./run-store";
-import type { RunInfo, RunSettings, RunStatus, TaskKind, TaskSpec, TaskStatus } from "./types";
+import { sortableId } from "./sortable-id";
+import type { StoredRun, StoredTask } from "./run-rows";
+import type { RunDetails, RunInfo, RunSettings, RunStatus, TaskKind, TaskSpec, TaskStatus } from "./types";
 import { TERMINAL_TASK_STATUSES } from "./types";
 
 export interface TaskState extends StoredTask {
@@ -39,6 +40,36 @@ export function runInfo(run: RunState): RunInfo {
   return { id: run.id, kind: run.kind, teamId: run.teamId, ownerId: run.ownerId, subjectId: run.subjectId, settings: run.settings };
 }
 
+/** The live state of a run this process manages, in the shape readers get from the database. */
+export function runDetails(run: RunState): RunDetails {
+  const date = (milliseconds: number | null) => (milliseconds === null ? null : new Date(milliseconds));
+  return {
+    ...runInfo(run),
+    status: run.status,
+    counts: { ...run.counts },
+    metrics: run.metrics,
+    queuedAt: new Date(run.queuedAt),
+    startedAt: date(run.startedAt),
+    endedAt: date(run.endedAt),
+    tasks: [...run.tasks.values()]
+      .sort((left, right) => left.position - right.position)
+      .map((task) => ({
+        id: task.id,
+        key: task.key,
+        kind: task.kind,
+        dependsOn: task.dependsOn,
+        input: JSON.parse(task.inputJson),
+        output: task.output,
+        status: task.status,
+        attempts: task.attempts,
+        lastError: task.lastError,
+        startedAt: date(task.startedAt),
+        endedAt: date(task.endedAt),
+        durationMs: task.durationMs,
+      })),
+  };
+}
+
 export function createRunState(fields: {
   kind: string;
   teamId: string;
@@ -47,8 +78,11 @@ export function createRunState(fields: {
   settings: RunSettings;
   queuedAt: number;
 }): RunState {
+  const abort = new AbortController();
+  // Every task of the run that waits (for a slot, a retry, a reply) listens to this signal.
+  setMaxListeners(0, abort.signal);
   return {
-    id: randomUUID(),
+    id: sortableId(),
     ...fields,
     status: "queued",
     counts: { total: 0, succeeded: 0, failed: 0, skipped: 0, cancelled: 0 },
@@ -62,7 +96,7 @@ export function createRunState(fields: {
     unfinished: 0,
     nextSeq: 1,
     nextPosition: 0,
-    abort: new AbortController(),
+    abort,
     cancelling: false,
     resumed: false,
     announcedPosition: 0,
@@ -73,7 +107,7 @@ export function createRunState(fields: {
 /** Adds tasks from their specs (already validated) and links them to their dependencies. */
 export function addTasks(run: RunState, specs: readonly TaskSpec[]): TaskState[] {
   const added = specs.map((spec): TaskState => ({
-    id: randomUUID(),
+    id: sortableId(),
     runId: run.id,
     key: spec.key,
     kind: spec.kind,

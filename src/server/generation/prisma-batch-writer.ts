@@ -1,0 +1,80 @@
+// The engine's writer through Prisma raw SQL: portable to any database Prisma serves, one
+// multi-row statement per table and batch. Slower per row than the SQLite writer (Prisma's cost
+// per statement and per bound value), so the embedded deployment uses that one.
+import type { Database } from "@/server/db";
+import type { Batch, BatchWriter } from "./run-store";
+import {
+  EVENT_COLUMNS,
+  eventRow,
+  RUN_CHANGE_COLUMNS,
+  RUN_COLUMNS,
+  runChanges,
+  runRow,
+  TASK_CHANGE_COLUMNS,
+  TASK_COLUMNS,
+  taskChanges,
+  taskRow,
+  type Row,
+} from "./run-rows";
+
+// SQLite accepts 32766 bound values per statement; 14 columns × 500 rows stays well below.
+const ROWS_PER_STATEMENT = 500;
+
+type Statement = [sql: string, parameters: unknown[]];
+
+export function createPrismaBatchWriter(db: Database): BatchWriter {
+  return {
+    async write(batch) {
+      const statements = buildStatements(batch);
+      await db.$transaction(statements.map(([sql, parameters]) => db.$executeRawUnsafe(sql, ...parameters)));
+    },
+    close() {},
+  };
+}
+
+function buildStatements(batch: Batch): Statement[] {
+  const statements: Statement[] = [];
+  // Rows inserted in this batch are written in their latest state, so they need no update.
+  const changedRuns = [...batch.changedRuns].filter((run) => !batch.newRuns.has(run));
+  const changedTasks = [...batch.changedTasks].filter((task) => !batch.newTasks.has(task));
+  for (const rows of chunks([...batch.newRuns])) statements.push(insert("run", RUN_COLUMNS, rows.map(runRow)));
+  for (const rows of chunks([...batch.newTasks])) statements.push(insert("task", TASK_COLUMNS, rows.map(taskRow)));
+  for (const rows of chunks(changedRuns)) statements.push(update("run", RUN_CHANGE_COLUMNS, rows.map(runChanges)));
+  for (const rows of chunks(changedTasks)) statements.push(update("task", TASK_CHANGE_COLUMNS, rows.map(taskChanges)));
+  for (const rows of chunks(batch.events)) statements.push(insert("run_event", EVENT_COLUMNS, rows.map(eventRow)));
+  return statements;
+}
+function chunks<T>(items: T[]): T[][] {
+  const result: T[][] = [];
+  for (let start = 0; start < items.length; start += ROWS_PER_STATEMENT) {
+    result.push(items.slice(start, start + ROWS_PER_STATEMENT));
+  }
+  return result;
+}
+
+function quoted(column: string): string {
+  return `"${column}"`;
+}
+
+function insert(table: string, columns: readonly string[], rows: Row[]): Statement {
+  const placeholders = `(${columns.map(() => "?").join(", ")})`;
+  const parameters: unknown[] = [];
+  for (const row of rows) for (const column of columns) parameters.push(row[column]);
+  const sql = `INSERT INTO ${quoted(table)} (${columns.map(quoted).join(", ")}) VALUES ${rows.map(() => placeholders).join(", ")}`;
+  return [sql, parameters];
+}
+
+/** One UPDATE … FROM (VALUES …) for many rows; rows that no longer exist are skipped. */
+function update(table: string, columns: readonly string[], rows: Row[]): Statement {
+  const valueColumns = ["id", ...columns];
+  const placeholders = `(${valueColumns.map(() => "?").join(", ")})`;
+  const parameters: unknown[] = [];
+  for (const row of rows) for (const column of valueColumns) parameters.push(row[column]);
+  // VALUES names its columns column1, column2, …; column1 is the id.
+  const assignments = columns.map((column, index) => `${quoted(column)} = changed.column${index + 2}`).join(", ");
+  const sql =
+    `UPDATE ${quoted(table)} SET ${assignments} ` +
+    `FROM (VALUES ${rows.map(() => placeholders).join(", ")}) AS changed ` +
+    `WHERE ${quoted(table)}."id" = changed.column1`;
+  return [sql, parameters];
+}
