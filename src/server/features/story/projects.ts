@@ -31,7 +31,8 @@ const ACTIVE_RUN_STATUSES: ReadonlySet<string> = new Set(["queued", "running"]);
 export async function findProject(db: Database, userId: string, projectId: string) {
   const project = await db.storyProject.findUnique({ where: { id: projectId } });
   if (!project) throw notFound("Project");
-  await assertTeamMember(db, userId, project.teamId);
+  // "Team not found" would tell an outsider the project exists; they get what a missing project gives.
+  await assertTeamMember(db, userId, project.teamId).catch((error: unknown) => { throw error instanceof AppError && error.code === "NOT_FOUND" ? notFound("Project") : error; });
   return project;
 }
 
