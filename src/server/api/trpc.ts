@@ -4,7 +4,6 @@
 // build directly for `createCaller`, and the outer one that reads the session from HTTP headers.
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
-import { ZodError, z } from "zod";
 import { AppError, type AppErrorCode } from "@/server/errors";
 import type { Database } from "@/server/db";
 import { resolveTeamMembership, type TeamRole } from "@/server/features/teams/membership";
@@ -40,16 +39,33 @@ const t = initTRPC.context<InnerContext>().create({
   transformer: superjson,
   errorFormatter({ shape, error }) {
     const cause = error.cause;
+    const fieldErrors = validationFieldErrors(cause);
     return {
       ...shape,
+      // Input validation errors otherwise carry a JSON dump of the issues as their message.
+      message: fieldErrors ? Object.values(fieldErrors).join(" ") : shape.message,
       data: {
         ...shape.data,
         field: cause instanceof AppError ? (cause.field ?? null) : null,
-        fieldErrors: cause instanceof ZodError ? z.flattenError(cause).fieldErrors : null,
+        fieldErrors,
       },
     };
   },
 });
+
+type Issue = { message: string; path?: ReadonlyArray<PropertyKey | { key: PropertyKey }> };
+
+/** The first message per input field of a schema validation error (zod or any standard schema). */
+function validationFieldErrors(cause: unknown): Record<string, string> | null {
+  const issues = (cause as { issues?: unknown } | undefined)?.issues;
+  if (!Array.isArray(issues) || issues.length === 0) return null;
+  const fieldErrors: Record<string, string> = {};
+  for (const issue of issues as Issue[]) {
+    const field = (issue.path ?? []).map((part) => String(typeof part === "object" ? part.key : part)).join(".") || "input";
+    fieldErrors[field] ??= issue.message;
+  }
+  return fieldErrors;
+}
 
 /** Turns domain AppErrors into tRPC errors with the matching code and the same message. */
 const appErrors = t.middleware(async ({ next }) => {

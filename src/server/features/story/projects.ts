@@ -7,7 +7,7 @@ import { AppError, notFound } from "@/server/errors";
 import type { Engine } from "@/server/generation/engine";
 import type { RunStatus, TaskSpec } from "@/server/generation/types";
 import type { ImageStore } from "@/server/storage/image-store";
-import { assertTeamMember } from "@/server/features/teams/membership";
+import { isTeamMember } from "@/server/features/teams/membership";
 import {
   styleText,
   type CreateProjectInput,
@@ -30,9 +30,8 @@ const ACTIVE_RUN_STATUSES: ReadonlySet<string> = new Set(["queued", "running"]);
 /** The project, if the user is a member of its team; NOT_FOUND otherwise. */
 export async function findProject(db: Database, userId: string, projectId: string) {
   const project = await db.storyProject.findUnique({ where: { id: projectId } });
-  if (!project) throw notFound("Project");
-  // "Team not found" would tell an outsider the project exists; they get what a missing project gives.
-  await assertTeamMember(db, userId, project.teamId).catch((error: unknown) => { throw error instanceof AppError && error.code === "NOT_FOUND" ? notFound("Project") : error; });
+  // Another team's project answers exactly like a missing one.
+  if (!project || !(await isTeamMember(db, userId, project.teamId))) throw notFound("Project");
   return project;
 }
 
@@ -62,7 +61,21 @@ export async function createProject(
   return { projectId, runId };
 }
 
-async function startRun(services: StoryServices, userId: string, projectId: string, tasks: TaskSpec[]): Promise<string> {
+// One process owns the embedded database, so a per-project chain of promises is enough to make
+// "check that no run is active, then submit one" atomic.
+const startChains = new Map<string, Promise<unknown>>();
+
+function startRun(services: StoryServices, userId: string, projectId: string, tasks: TaskSpec[]): Promise<string> {
+  const previous = startChains.get(projectId) ?? Promise.resolve();
+  const next = previous.catch(() => undefined).then(() => startRunNow(services, userId, projectId, tasks));
+  startChains.set(projectId, next);
+  void next.finally(() => {
+    if (startChains.get(projectId) === next) startChains.delete(projectId);
+  }).catch(() => undefined);
+  return next;
+}
+
+async function startRunNow(services: StoryServices, userId: string, projectId: string, tasks: TaskSpec[]): Promise<string> {
   const project = await services.db.storyProject.findUniqueOrThrow({ where: { id: projectId } });
   if (project.lastRunId) {
     const last = await services.engine.getRun(project.lastRunId);

@@ -20,6 +20,14 @@ export async function resolveTeamMembership(
   return { id: membership.organizationId, role: membership.role as TeamRole };
 }
 
+export async function isTeamMember(db: Database, userId: string, teamId: string): Promise<boolean> {
+  const membership = await db.member.findUnique({
+    where: { organizationId_userId: { organizationId: teamId, userId } },
+    select: { id: true },
+  });
+  return membership !== null;
+}
+
 /** Throws NOT_FOUND unless the user is a member of the team that owns a resource. */
 export async function assertTeamMember(db: Database, userId: string, teamId: string): Promise<TeamRole> {
   return (await resolveTeamMembership(db, userId, teamId)).role;

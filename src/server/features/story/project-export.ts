@@ -1,0 +1,93 @@
+// A project's current images plus manifest.json (project, characters, scenes, prompts and the
+// exact parameters of each image), as a zip stream built while it is sent.
+import fs from "node:fs";
+import { Readable } from "node:stream";
+import yazl from "yazl";
+import type { Database } from "@/server/db";
+import type { ImageStore } from "@/server/storage/image-store";
+import { findProject } from "./projects";
+
+const parseList = (json: string): string[] => JSON.parse(json) as string[];
+
+function slug(text: string) {
+  return text.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "").slice(0, 50) || "scene";
+}
+
+export async function exportProject(db: Database, images: ImageStore, userId: string, projectId: string) {
+  const project = await findProject(db, userId, projectId);
+  const [characters, scenes] = await Promise.all([
+    db.storyCharacter.findMany({ where: { projectId }, orderBy: { position: "asc" } }),
+    db.storyScene.findMany({ where: { projectId }, orderBy: { position: "asc" }, include: { images: true } }),
+  ]);
+  const zip = new yazl.ZipFile();
+  const manifestScenes = scenes.map((scene, index) => {
+    const image = scene.images.find((candidate) => candidate.id === scene.currentImageId);
+    const file = image ? `images/${String(index + 1).padStart(2, "0")}-${slug(scene.title)}.png` : null;
+    if (image && file) {
+      const source = images.pathOf(image.file);
+      if (fs.existsSync(source)) zip.addFile(source, file, { compress: false });
+    }
+    return {
+      position: index + 1,
+      title: scene.title,
+      summary: scene.summary,
+      setting: scene.setting,
+      mood: scene.mood,
+      charactersPresent: parseList(scene.charactersPresent),
+      prompt: {
+        imagePrompt: scene.imagePrompt,
+        negativePrompt: scene.negativePrompt,
+        styleTags: parseList(scene.styleTags),
+        charactersInScene: parseList(scene.charactersInScene),
+      },
+      image: image
+        ? {
+            file,
+            version: image.version,
+            width: image.width,
+            height: image.height,
+            parameters: {
+              provider: image.provider,
+              model: image.model,
+              size: image.size,
+              quality: image.quality,
+              style: image.style,
+              prompt: image.prompt,
+              negativePrompt: image.negativePrompt,
+              seed: image.seed,
+            },
+            revisedPrompt: image.revisedPrompt,
+            attempts: image.attempts,
+            durationMs: image.durationMs,
+            createdAt: image.createdAt.toISOString(),
+          }
+        : null,
+    };
+  });
+  const manifest = {
+    format: "storyforge-project",
+    version: 1,
+    exportedAt: new Date().toISOString(),
+    project: {
+      id: project.id,
+      title: project.title,
+      language: project.language,
+      style: project.style,
+      size: project.size,
+      quality: project.quality,
+      createdAt: project.createdAt.toISOString(),
+    },
+    characters: characters.map((character) => ({
+      name: character.name,
+      description: character.description,
+      visualTraits: parseList(character.visualTraits),
+    })),
+    scenes: manifestScenes,
+  };
+  zip.addBuffer(Buffer.from(JSON.stringify(manifest, null, 2)), "manifest.json");
+  zip.end();
+  return {
+    fileName: `${slug(project.title)}.zip`,
+    stream: Readable.toWeb(zip.outputStream as Readable) as ReadableStream<Uint8Array>,
+  };
+}
