@@ -1,7 +1,8 @@
 "use client";
 import { useQuery } from "@tanstack/react-query";
 import type { ComponentType, ReactNode, SVGProps } from "react";
-import { BookIcon, PersonaIcon, SlidesIcon } from "@/components/ui/icons";
+import { ProjectList } from "@/components/story/project-list";
+import { PersonaIcon, SlidesIcon } from "@/components/ui/icons";
 import { useTRPC } from "@/trpc/react";
 
 export function Dashboard() {
@@ -20,7 +21,7 @@ export function Dashboard() {
         title="Story projects"
         description="Paste a story; Storyforge splits it into scenes and characters, writes a prompt per scene and paints a storyboard."
       >
-        <EmptyState icon={BookIcon} text="No story projects in this team yet. Story projects will appear here as a storyboard of scenes, one picture each." />
+        <ProjectList />
       </Section>
       <Section
         title="Personas"

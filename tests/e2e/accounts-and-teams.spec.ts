@@ -12,7 +12,6 @@ test("sign up, sign out, a wrong password, sign in", async ({ page }) => {
   const alice = newUser("Alice");
   await signUp(page, alice);
   await expect(page.getByTestId("team-name")).toHaveText("Alice's team");
-  await expect(page.getByText("Offline preview provider")).toBeVisible();
   await page.screenshot({ path: screenshotPath("dashboard"), fullPage: true });
 
   await page.getByRole("button", { name: "Sign out" }).click();

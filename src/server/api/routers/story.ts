@@ -85,10 +85,17 @@ const projectView = z.object({
 export function createStoryRouter(getServices: () => StoryServices) {
   return createTRPCRouter({
     options: protectedProcedure
-      .output(z.object({ stylePresets: z.array(z.string()), defaultWorkers: z.number(), maxWorkers: z.number() }))
+      .output(
+        z.object({ stylePresets: z.array(z.string()), defaultWorkers: z.number(), maxWorkers: z.number(), maxAttempts: z.number() }),
+      )
       .query(() => {
         const { settings } = getServices().engine;
-        return { stylePresets: Object.keys(STYLE_PRESETS), defaultWorkers: settings.defaultWorkers, maxWorkers: settings.maxWorkers };
+        return {
+          stylePresets: Object.keys(STYLE_PRESETS),
+          defaultWorkers: settings.defaultWorkers,
+          maxWorkers: settings.maxWorkers,
+          maxAttempts: settings.retry.maxAttempts,
+        };
       }),
 
     list: teamProcedure
