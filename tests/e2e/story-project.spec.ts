@@ -20,6 +20,7 @@ test("a story becomes a live storyboard; a scene is edited, regenerated, version
   await page.getByRole("button", { name: "Create storyboard" }).click();
 
   await expect(page.getByRole("heading", { name: "The Lighthouse Keeper" })).toBeVisible();
+  await expect(page.getByText(/· 2 workers ·/)).toBeVisible();
   const cards = page.getByTestId("scene-card");
   await expect(cards).toHaveCount(4, { timeout: 30_000 });
 

@@ -24,6 +24,8 @@ export function NewProjectForm() {
   const [story, setStory] = useState("");
   const [automaticScenes, setAutomaticScenes] = useState(false);
   const [preset, setPreset] = useState("cinematic");
+  // Starts at the server's default once it is known, unless the user already typed a number.
+  const [workers, setWorkers] = useState<string | null>(null);
   const [errors, setErrors] = useState<Errors>({});
   const create = useMutation(trpc.story.create.mutationOptions());
 
@@ -32,7 +34,7 @@ export function NewProjectForm() {
     const form = new FormData(event.currentTarget);
     const title = String(form.get("title") ?? "").trim();
     const sceneCount = automaticScenes ? null : Number(form.get("sceneCount"));
-    const maxWorkers = Number(form.get("maxWorkers"));
+    const maxWorkers = Number(workers ?? options.data?.defaultWorkers ?? 5);
     const styleText = String(form.get("styleText") ?? "").trim();
     const found: Errors = {};
     if (!title) found.title = "Give the project a title.";
@@ -147,13 +149,13 @@ export function NewProjectForm() {
             <option value="hd">HD</option>
           </SelectField>
           <TextField
-            key={options.data?.defaultWorkers ?? "loading"}
             label="Workers"
             name="maxWorkers"
             type="number"
             min={1}
             max={options.data?.maxWorkers ?? 20}
-            defaultValue={options.data?.defaultWorkers ?? 5}
+            value={workers ?? String(options.data?.defaultWorkers ?? 5)}
+            onChange={(event) => setWorkers(event.target.value)}
             error={errors.maxWorkers}
             hint={`Images rendered at once (1 = one after another, at most ${options.data?.maxWorkers ?? 20}).`}
           />
