@@ -74,4 +74,14 @@ test("a story becomes a live storyboard; a scene is edited, regenerated, version
     expect(pngs.map((png) => png.name)).toContain(scene.image.file);
     expect(scene.image.parameters).toMatchObject({ provider: "openai", size: expect.any(String), prompt: expect.any(String) });
   }
+
+  // The dashboard lists the project with its cover; deleting asks first.
+  await page.getByRole("link", { name: "Dashboard" }).click();
+  const list = page.getByRole("list", { name: "Story projects" });
+  await expect(list).toContainText("The Lighthouse Keeper");
+  await expect(list.locator("img")).toHaveCount(1);
+  await page.screenshot({ path: screenshotPath("dashboard-with-project"), fullPage: true });
+  page.once("dialog", (dialog) => dialog.accept());
+  await list.getByRole("button", { name: "Delete The Lighthouse Keeper" }).click();
+  await expect(page.getByText("No story projects in this team yet.")).toBeVisible();
 });
