@@ -22,6 +22,7 @@ export function readZip(archive: Buffer): ZipEntry[] {
     const commentLength = archive.readUInt16LE(offset + 32);
     const localOffset = archive.readUInt32LE(offset + 42);
     const name = archive.toString("utf8", offset + 46, offset + 46 + nameLength);
+    if (archive.readUInt32LE(localOffset) !== 0x04034b50) throw new Error(`No local header for ${name}`);
     const dataStart = localOffset + 30 + archive.readUInt16LE(localOffset + 26) + archive.readUInt16LE(localOffset + 28);
     const raw = archive.subarray(dataStart, dataStart + compressedSize);
     if (method !== 0 && method !== 8) throw new Error(`Unsupported compression method ${method} for ${name}`);

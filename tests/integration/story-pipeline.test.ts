@@ -4,7 +4,6 @@
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import zlib from "node:zlib";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
 import type { Auth } from "@/server/auth";
@@ -15,6 +14,7 @@ import { createProviders } from "@/server/providers/create-providers";
 import type { ImageModel, Providers } from "@/server/providers/types";
 import { startFakeProvider, type FakeProvider } from "../fake-provider/server";
 import { createTestAuth, createUserWithTeam, type TestUser } from "../helpers/accounts";
+import { readZip } from "../helpers/zip";
 import { createTestDatabase, type TestDatabase } from "../helpers/database";
 import { createStoryTestServices, type StoryCaller, type StoryTestServices } from "../helpers/story-services";
 
@@ -314,7 +314,7 @@ describe("with the offline provider", () => {
     const { fileName, stream } = await exportProject(testServices.services.db, testServices.services.images, alice.id, projectId);
     expect(fileName).toBe("clocks-at-noon.zip");
     const zip = Buffer.from(await new Response(stream).arrayBuffer());
-    const entries = readZip(zip);
+    const entries = new Map(readZip(zip).map((entry) => [entry.name, entry.data]));
 
     const pngNames = [...entries.keys()].filter((name) => name.endsWith(".png"));
     expect([...entries.keys()].sort()).toEqual(["manifest.json", ...pngNames].sort());
@@ -457,29 +457,4 @@ function hasUnzip(): boolean {
   } catch {
     return false;
   }
-}
-
-/** The entries of a zip, read through its central directory (stored and deflated entries). */
-function readZip(zip: Buffer): Map<string, Buffer> {
-  const endOfDirectory = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
-  if (endOfDirectory < 0) throw new Error("No end of central directory record");
-  const count = zip.readUInt16LE(endOfDirectory + 10);
-  let offset = zip.readUInt32LE(endOfDirectory + 16);
-  const entries = new Map<string, Buffer>();
-  for (let index = 0; index < count; index += 1) {
-    if (zip.readUInt32LE(offset) !== 0x02014b50) throw new Error(`No central directory entry at ${offset}`);
-    const method = zip.readUInt16LE(offset + 10);
-    const compressedSize = zip.readUInt32LE(offset + 20);
-    const nameLength = zip.readUInt16LE(offset + 28);
-    const extraLength = zip.readUInt16LE(offset + 30);
-    const commentLength = zip.readUInt16LE(offset + 32);
-    const localHeader = zip.readUInt32LE(offset + 42);
-    const name = zip.toString("utf8", offset + 46, offset + 46 + nameLength);
-    if (zip.readUInt32LE(localHeader) !== 0x04034b50) throw new Error(`No local header for ${name}`);
-    const dataStart = localHeader + 30 + zip.readUInt16LE(localHeader + 26) + zip.readUInt16LE(localHeader + 28);
-    const data = zip.subarray(dataStart, dataStart + compressedSize);
-    entries.set(name, method === 0 ? Buffer.from(data) : zlib.inflateRawSync(data));
-    offset += 46 + nameLength + extraLength + commentLength;
-  }
-  return entries;
 }
