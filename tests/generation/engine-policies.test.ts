@@ -21,31 +21,92 @@ describe("retry delay", () => {
 });
 
 describe("adaptive concurrency", () => {
-  test("halves on a 429 and climbs back by one per window of successes, never above the cap", () => {
-    let now = 0;
-    const controller = createAdaptiveConcurrency({ cap: 8, adaptive: true, now: () => now });
-    now = 1;
-    controller.rateLimited(0);
-    expect(controller.limiter.limit).toBe(4);
-    for (let index = 0; index < 4; index++) controller.succeeded();
-    expect(controller.limiter.limit).toBe(5);
-    for (let index = 0; index < 1_000; index++) controller.succeeded();
-    expect(controller.limiter.limit).toBe(8);
+  /** A controller on a fake clock; `succeed(n, took)` reports n successes that took `took` ms. */
+  function controllerWith(options: { cap: number }) {
+    let now = 1_000;
+    const controller = createAdaptiveConcurrency({ adaptive: true, now: () => now, ...options });
+    return {
+      controller,
+      advance: (milliseconds: number) => (now += milliseconds),
+      now: () => now,
+      succeed(count: number, took = 100) {
+        for (let index = 0; index < count; index++) controller.succeeded(now - took);
+      },
+    };
+  }
+
+  test("starts at half the cap and grows by half a slot per success until the cap", () => {
+    const { controller, succeed } = controllerWith({ cap: 20 });
+    expect(controller.limiter.limit).toBe(10);
+    succeed(10);
+    expect(controller.limiter.limit).toBe(15);
+    succeed(100);
+    expect(controller.limiter.limit).toBe(20);
   });
 
-  test("answers one flight of 429s with one decrease, and never goes below 1", () => {
-    let now = 10;
-    const controller = createAdaptiveConcurrency({ cap: 16, adaptive: true, now: () => now });
-    controller.rateLimited(5);
-    controller.rateLimited(6); // sent before the decrease: same congestion
+  test("a 429 halves the window when little was delivered, and one flight of 429s counts once", () => {
+    const { controller, succeed, advance, now } = controllerWith({ cap: 16 });
+    succeed(16);
+    advance(500); // the successes are older than a round trip: the delivered floor does not apply
+    expect(controller.limiter.limit).toBe(16);
+    const sentAt = now() - 10;
+    controller.rateLimited(sentAt);
+    controller.rateLimited(sentAt); // sent before the decrease: the same congestion
     expect(controller.limiter.limit).toBe(8);
-    for (let step = 0; step < 10; step++) controller.rateLimited(++now);
+    for (let step = 0; step < 10; step++) {
+      advance(1);
+      controller.rateLimited(now());
+    }
     expect(controller.limiter.limit).toBe(1);
+  });
+
+  test("a 429 brings the window to what the provider delivered in the last round trip, within 50–90%", () => {
+    const { controller, succeed, advance, now } = controllerWith({ cap: 20 });
+    succeed(20);
+    advance(500);
+    succeed(14); // fourteen calls of 100 ms completed just now
+    controller.rateLimited(now());
+    expect(controller.limiter.limit).toBe(14);
+  });
+
+  test("climbs back quickly to below the refused window, then probes beyond it slowly", () => {
+    const { controller, succeed, advance, now } = controllerWith({ cap: 20 });
+    succeed(20);
+    advance(500);
+    controller.rateLimited(now()); // refused at 20 → 10
+    expect(controller.limiter.limit).toBe(10);
+    const successesUntil = (limit: number) => {
+      let count = 0;
+      while (controller.limiter.limit < limit) {
+        succeed(1);
+        count++;
+      }
+      return count;
+    };
+    const backToJustBelow = successesUntil(19);
+    const beyond = successesUntil(20);
+    expect(backToJustBelow).toBeLessThan(140); // about one window's worth per step: 10 + 11 + … + 18
+    expect(beyond).toBeGreaterThan(140); // about eight windows' worth for the step past 19
+  });
+
+  test("holds new calls until a 429's Retry-After has passed", async () => {
+    const { controller } = controllerWith({ cap: 4 });
+    const realNow = { value: Date.now() };
+    const limiter = createLimiter(4, () => realNow.value);
+    limiter.pauseUntil(realNow.value + 30);
+    let admitted = false;
+    const waiting = limiter.acquire().then(() => (admitted = true));
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(admitted).toBe(false);
+    realNow.value += 30;
+    await waiting;
+    expect(admitted).toBe(true);
+    expect(controller.limiter.limit).toBe(2);
   });
 
   test("stays at the cap when adaptation is off", () => {
     const controller = createAdaptiveConcurrency({ cap: 6, adaptive: false, now: () => 1 });
-    controller.rateLimited(1);
+    controller.rateLimited(1, 100);
     expect(controller.limiter.limit).toBe(6);
   });
 });

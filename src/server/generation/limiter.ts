@@ -13,21 +13,40 @@ export interface Limiter {
   acquire(signal?: AbortSignal): Promise<void>;
   release(): void;
   setLimit(limit: number): void;
+  /** Lets nobody in before `until` (a Date.now() time); holders keep their slots. */
+  pauseUntil(until: number): void;
   readonly limit: number;
   readonly active: number;
   readonly waiting: number;
 }
 
-export function createLimiter(initialLimit: number): Limiter {
+export function createLimiter(initialLimit: number, now: () => number = Date.now): Limiter {
   assertLimit(initialLimit);
   let limit = initialLimit;
   let active = 0;
   let waiting = 0;
+  let pausedUntil = 0;
+  let resumeTimer: NodeJS.Timeout | null = null;
   // An array with a moving head: shifting a long array on every release would cost O(n).
   let line: Waiter[] = [];
   let head = 0;
 
+  const paused = () => {
+    if (pausedUntil === 0) return false;
+    const remaining = pausedUntil - now();
+    if (remaining <= 0) {
+      pausedUntil = 0;
+      return false;
+    }
+    resumeTimer ??= setTimeout(() => {
+      resumeTimer = null;
+      drain();
+    }, remaining);
+    return true;
+  };
+
   const drain = () => {
+    if (paused()) return;
     while (active < limit && head < line.length) {
       const waiter = line[head++]!;
       if (waiter.settled) continue;
@@ -45,7 +64,7 @@ export function createLimiter(initialLimit: number): Limiter {
   return {
     acquire(signal) {
       if (signal?.aborted) return Promise.reject(signal.reason);
-      if (active < limit && waiting === 0) {
+      if (active < limit && waiting === 0 && !paused()) {
         active++;
         return Promise.resolve();
       }
@@ -77,6 +96,15 @@ export function createLimiter(initialLimit: number): Limiter {
       assertLimit(next);
       limit = next;
       drain();
+    },
+    pauseUntil(until) {
+      if (until <= pausedUntil) return;
+      pausedUntil = until;
+      if (resumeTimer) {
+        clearTimeout(resumeTimer);
+        resumeTimer = null;
+      }
+      paused();
     },
     get limit() {
       return limit;

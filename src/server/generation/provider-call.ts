@@ -39,7 +39,7 @@ export async function callProvider<T>(options: ProviderCallOptions<T>): Promise<
     let caught: unknown;
     try {
       const result = await attemptWithTimeout(options.call, attempt, signal, options.timeoutMs);
-      budget.succeeded();
+      budget.succeeded(startedAt);
       return result;
     } catch (error) {
       caught = error;
@@ -48,13 +48,13 @@ export async function callProvider<T>(options: ProviderCallOptions<T>): Promise<
     }
     if (signal.aborted) throw signal.reason;
     const failure = describeFailure(caught, attempt);
-    if (failure.rateLimited) budget.rateLimited(startedAt);
+    const retryAfterMs = caught instanceof ProviderError ? caught.retryAfterMs : undefined;
+    if (failure.rateLimited) budget.rateLimited(startedAt, retryAfterMs);
     const retryable = caught instanceof ProviderError && caught.isRetryable;
     if (!retryable || callAttempt >= retry.maxAttempts) {
       options.onFailure(failure);
       throw caught;
     }
-    const retryAfterMs = caught instanceof ProviderError ? caught.retryAfterMs : undefined;
     const delayMs = retryDelayMs(callAttempt, retryAfterMs, retry, options.random);
     options.onRetry(failure, delayMs);
     await options.clock.sleep(delayMs, signal);

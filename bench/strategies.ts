@@ -1,0 +1,121 @@
+// The ways of making N image calls that the benchmark compares: three baselines without the
+// engine, and the engine with a fixed or an adaptive global budget.
+import pLimit from "p-limit";
+import type { Database } from "@/server/db";
+import { createEngine } from "@/server/generation/engine";
+import { DEFAULT_ENGINE_SETTINGS, type EngineSettings } from "@/server/generation/engine-settings";
+import { createInProcessEventBus } from "@/server/generation/event-bus";
+import { createSqliteBatchWriter } from "@/server/generation/sqlite-batch-writer";
+import { createOpenAIClient } from "@/server/providers/openai/openai-client";
+import { createOpenAIImageModel } from "@/server/providers/openai/openai-image-model";
+import type { ImageModel } from "@/server/providers/types";
+import OpenAI from "openai";
+
+export interface Tally {
+  succeeded: number;
+  failed: number;
+}
+
+export type Call = (index: number, signal?: AbortSignal) => Promise<unknown>;
+
+export function imageCall(baseUrl: string, sdkRetries: number): Call {
+  // The engine runs the SDK without retries (it owns them); the baselines have nothing but the
+  // SDK's own retries, which honour retry-after-ms.
+  const client =
+    sdkRetries === 0
+      ? createOpenAIClient({ apiKey: "bench", baseURL: baseUrl, timeoutMs: 60_000 })
+      : new OpenAI({ apiKey: "bench", baseURL: baseUrl, timeout: 60_000, maxRetries: sdkRetries });
+  const model: ImageModel = createOpenAIImageModel({ client, model: "bench-image", baseURL: baseUrl, timeoutMs: 60_000 });
+  return (index, signal) => model.renderImage({ prompt: `picture ${index}`, size: "1024x1024", signal });
+}
+
+async function tally(promises: Array<Promise<unknown>>): Promise<Tally> {
+  const results = await Promise.allSettled(promises);
+  const succeeded = results.filter((result) => result.status === "fulfilled").length;
+  return { succeeded, failed: results.length - succeeded };
+}
+
+export async function serial(n: number, call: Call): Promise<Tally> {
+  const result: Tally = { succeeded: 0, failed: 0 };
+  for (let index = 0; index < n; index++) {
+    try {
+      await call(index);
+      result.succeeded++;
+    } catch {
+      result.failed++;
+    }
+  }
+  return result;
+}
+
+export function unbounded(n: number, call: Call): Promise<Tally> {
+  return tally(Array.from({ length: n }, (_, index) => call(index)));
+}
+
+export function pool(n: number, call: Call, size: number): Promise<Tally> {
+  const limit = pLimit(size);
+  return tally(Array.from({ length: n }, (_, index) => limit(() => call(index))));
+}
+
+export interface BenchDatabase {
+  db: Database;
+  url: string;
+}
+
+export interface EngineRun {
+  /** Resolves when run-end is published (committed), with the run's outcome. */
+  run(n: number, stop: () => void): Promise<Tally & { rateLimited: number; attempts: number }>;
+  shutdown(): Promise<void>;
+}
+
+export function engineStrategy(database: BenchDatabase, call: Call, settings: Partial<EngineSettings>): EngineRun {
+  const bus = createInProcessEventBus();
+  const engine = createEngine({
+    db: database.db,
+    writer: createSqliteBatchWriter(database.url),
+    bus,
+    settings: { ...DEFAULT_ENGINE_SETTINGS, ...settings },
+  });
+  engine.registerHandler("bench", {
+    async execute(task, context) {
+      const index = (task.input as { index: number }).index;
+      await context.callProvider("image", (signal) => call(index, signal));
+      return null;
+    },
+  });
+  let runNumber = 0;
+  return {
+    async run(n, stop) {
+      runNumber++;
+      const tasks = Array.from({ length: n }, (_, index) => ({ key: `image-${index}`, kind: "image" as const, input: { index } }));
+      // The run's end is the run-end event, published once committed: what a browser would see.
+      const ended = new Promise<void>((resolve) => {
+        const original = bus.publish;
+        bus.publish = (event) => {
+          original(event);
+          if (event.type === "run-end") {
+            stop();
+            resolve();
+          }
+        };
+      });
+      const runId = await engine.submitRun({
+        kind: "bench",
+        teamId: "bench",
+        ownerId: "bench",
+        subjectId: `run-${runNumber}`,
+        maxWorkers: settings.maxWorkers ?? DEFAULT_ENGINE_SETTINGS.maxWorkers,
+        tasks,
+      });
+      await ended;
+      const run = (await engine.getRun(runId))!;
+      return {
+        succeeded: run.counts.succeeded,
+        failed: run.counts.total - run.counts.succeeded,
+        rateLimited: run.metrics!.rateLimited,
+        attempts: run.metrics!.attempts,
+      };
+    },
+    shutdown: () => engine.shutdown(),
+  };
+}
