@@ -39,7 +39,15 @@ export function Storyboard({ projectId }: { projectId: string }) {
     setActionError(null);
     await queryClient.invalidateQueries({ queryKey: projectKey });
   };
-  const retry = useMutation(trpc.story.retryFailed.mutationOptions({ onSuccess: afterRun, onError }));
+  const retry = useMutation(
+    trpc.story.retryFailed.mutationOptions({
+      onSuccess: async () => {
+        await afterRun();
+        await progress.restart();
+      },
+      onError,
+    }),
+  );
   const cancel = useMutation(trpc.story.cancel.mutationOptions({ onSuccess: afterRun, onError }));
   const renderAll = useMutation(trpc.story.renderAll.mutationOptions({ onSuccess: afterRun, onError }));
   const remove = useMutation(

@@ -4,7 +4,7 @@
 // saw, so a reload or a dropped connection picks up where it was.
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useSubscription } from "@trpc/tanstack-react-query";
-import { useEffect, useMemo, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useTRPC } from "@/trpc/react";
 
 export type LiveTaskStatus = "queued" | "running" | "retrying" | "succeeded" | "failed" | "cancelled" | "skipped";
@@ -110,5 +110,11 @@ export function useRunProgress(runId: string | null, onChange: (event: { type: s
     return merged;
   }, [run.data, live]);
 
-  return { run: run.data ?? null, tasks, queuePosition, ended, connection: subscription.status };
+  /** Follows the same run again after it was re-opened (retry of failed tasks): its stream had ended. */
+  const restart = useCallback(async () => {
+    await queryClient.invalidateQueries({ queryKey: trpc.runs.get.queryKey({ runId: runId ?? "" }) });
+    subscription.reset();
+  }, [queryClient, trpc, runId, subscription]);
+
+  return { run: run.data ?? null, tasks, queuePosition, ended, connection: subscription.status, restart };
 }
