@@ -37,6 +37,9 @@ const TRPC_CODE: Record<AppErrorCode, TRPCError["code"]> = {
 
 const t = initTRPC.context<InnerContext>().create({
   transformer: superjson,
+  // A ping every 10 s keeps idle run-event streams open through proxies; the client reconnects
+  // (resuming after its last event id) when it hears nothing for 30 s.
+  sse: { ping: { enabled: true, intervalMs: 10_000 }, client: { reconnectAfterInactivityMs: 30_000 } },
   errorFormatter({ shape, error }) {
     const cause = error.cause;
     const fieldErrors = validationFieldErrors(cause);
