@@ -31,6 +31,10 @@ test("a story becomes a live storyboard; a scene is edited, regenerated, version
   await expect(page.getByTestId("run-status")).toHaveText("Rendering images");
   await page.screenshot({ path: screenshotPath("story-rendering"), fullPage: true });
 
+  // A reload mid-run picks up where it was: the event stream replays, then follows live.
+  await page.reload();
+  await expect(cards.locator("img").first()).toBeVisible();
+
   await expect(page.getByTestId("run-status")).toHaveText("Done", { timeout: 60_000 });
   await expect(page.getByTestId("run-done")).toHaveText("4/4 images done");
   await expect(cards.locator("img")).toHaveCount(4);
