@@ -53,8 +53,8 @@ function newestModification(entry) {
   return newest;
 }
 
-export function buildIfNeeded(distDirectory = ".next") {
-  const buildId = path.join(root, distDirectory, "BUILD_ID");
+export function buildIfNeeded() {
+  const buildId = path.join(root, ".next", "BUILD_ID");
   const builtAt = fs.statSync(buildId, { throwIfNoEntry: false })?.mtimeMs ?? 0;
   const changedAt = Math.max(...buildInputs.map((input) => newestModification(path.join(root, input))));
   if (builtAt > changedAt) return;
@@ -62,6 +62,5 @@ export function buildIfNeeded(distDirectory = ".next") {
   run(process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), "build"], {
     ...process.env,
     NEXT_TELEMETRY_DISABLED: "1",
-    NEXT_DIST_DIR: distDirectory,
   });
 }
