@@ -193,32 +193,38 @@ async function renderScene(
   const stored = await images.save(result.png);
   const imageId = crypto.randomUUID();
   const { parameters } = result;
-  await db.$transaction([
-    db.sceneImage.create({
-      data: {
-        id: imageId,
-        sceneId,
-        version,
-        taskId: task.id,
-        file: stored.file,
-        thumbnailFile: stored.thumbnailFile,
-        width: result.width,
-        height: result.height,
-        provider: parameters.provider,
-        model: parameters.model,
-        size: parameters.size,
-        quality: parameters.quality ?? null,
-        style: parameters.style ?? null,
-        prompt: parameters.prompt,
-        negativePrompt: parameters.negativePrompt ?? null,
-        revisedPrompt: result.revisedPrompt ?? null,
-        seed: parameters.seed ?? null,
-        attempts: context.attempt,
-        durationMs: Date.now() - startedAt,
-      },
-    }),
-    db.storyScene.update({ where: { id: sceneId }, data: { currentImageId: imageId } }),
-    db.storyProject.update({ where: { id: projectId }, data: { updatedAt: new Date() } }),
-  ]);
+  // If the scene is gone by now (the project was deleted mid-render), keep no orphaned files.
+  try {
+    await db.$transaction([
+      db.sceneImage.create({
+        data: {
+          id: imageId,
+          sceneId,
+          version,
+          taskId: task.id,
+          file: stored.file,
+          thumbnailFile: stored.thumbnailFile,
+          width: result.width,
+          height: result.height,
+          provider: parameters.provider,
+          model: parameters.model,
+          size: parameters.size,
+          quality: parameters.quality ?? null,
+          style: parameters.style ?? null,
+          prompt: parameters.prompt,
+          negativePrompt: parameters.negativePrompt ?? null,
+          revisedPrompt: result.revisedPrompt ?? null,
+          seed: parameters.seed ?? null,
+          attempts: context.attempt,
+          durationMs: Date.now() - startedAt,
+        },
+      }),
+      db.storyScene.update({ where: { id: sceneId }, data: { currentImageId: imageId } }),
+      db.storyProject.update({ where: { id: projectId }, data: { updatedAt: new Date() } }),
+    ]);
+  } catch (error) {
+    await images.remove([stored.file, stored.thumbnailFile]);
+    throw error;
+  }
   return { imageId, version };
 }
