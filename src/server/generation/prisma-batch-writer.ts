@@ -59,22 +59,22 @@ function quoted(column: string): string {
 function insert(table: string, columns: readonly string[], rows: Row[]): Statement {
   const placeholders = `(${columns.map(() => "?").join(", ")})`;
   const parameters: unknown[] = [];
-  for (const row of rows) for (const column of columns) parameters.push(row[column]);
+  for (const row of rows) parameters.push(...row);
   const sql = `INSERT INTO ${quoted(table)} (${columns.map(quoted).join(", ")}) VALUES ${rows.map(() => placeholders).join(", ")}`;
   return [sql, parameters];
 }
 
 /** One UPDATE … FROM (VALUES …) for many rows; rows that no longer exist are skipped. */
 function update(table: string, columns: readonly string[], rows: Row[]): Statement {
-  const valueColumns = ["id", ...columns];
-  const placeholders = `(${valueColumns.map(() => "?").join(", ")})`;
+  // A row lists the changed columns, then the id.
+  const placeholders = `(${[...columns, "id"].map(() => "?").join(", ")})`;
   const parameters: unknown[] = [];
-  for (const row of rows) for (const column of valueColumns) parameters.push(row[column]);
-  // VALUES names its columns column1, column2, …; column1 is the id.
-  const assignments = columns.map((column, index) => `${quoted(column)} = changed.column${index + 2}`).join(", ");
+  for (const row of rows) parameters.push(...row);
+  // VALUES names its columns column1, column2, …; the id comes last.
+  const assignments = columns.map((column, index) => `${quoted(column)} = changed.column${index + 1}`).join(", ");
   const sql =
     `UPDATE ${quoted(table)} SET ${assignments} ` +
     `FROM (VALUES ${rows.map(() => placeholders).join(", ")}) AS changed ` +
-    `WHERE ${quoted(table)}."id" = changed.column1`;
+    `WHERE ${quoted(table)}."id" = changed.column${columns.length + 1}`;
   return [sql, parameters];
 }

@@ -37,81 +37,110 @@ export interface StoredTask {
   durationMs: number | null;
 }
 
-export type Row = Record<string, string | number | null>;
+/** A row's values in the order of its column list (bound positionally: no object per row). */
+export type Row = Array<string | number | null>;
 
 export const RUN_COLUMNS = [
-  "id", "kind", "teamId", "ownerId", "subjectId", "status", "settings",
-  "total", "succeeded", "failed", "skipped", "cancelled", "metrics", "queuedAt", "startedAt", "endedAt",
+  "id", "kind", "teamId", "ownerId", "subjectId", "settings", "queuedAt",
+  "status", "total", "succeeded", "failed", "skipped", "cancelled", "metrics", "startedAt", "endedAt",
 ] as const;
+/** The columns an update sets; its row ends with the id it is for. */
 export const RUN_CHANGE_COLUMNS = ["status", "total", "succeeded", "failed", "skipped", "cancelled", "metrics", "startedAt", "endedAt"] as const;
 export const TASK_COLUMNS = [
-  "id", "runId", "key", "kind", "dependsOn", "input", "output", "status",
-  "attempts", "lastError", "position", "startedAt", "endedAt", "durationMs",
+  "id", "runId", "key", "kind", "dependsOn", "input", "position",
+  "output", "status", "attempts", "lastError", "startedAt", "endedAt", "durationMs",
 ] as const;
 export const TASK_CHANGE_COLUMNS = ["output", "status", "attempts", "lastError", "startedAt", "endedAt", "durationMs"] as const;
 export const EVENT_COLUMNS = ["runId", "seq", "type", "payload", "createdAt"] as const;
 
-/** The Prisma SQLite adapter stores DateTime as ISO 8601 text with an explicit offset; match it. */
+let lastMilliseconds = Number.NaN;
+let lastTime = "";
+
+/**
+ * The Prisma SQLite adapter stores DateTime as ISO 8601 text with an explicit offset; match it.
+ * Rows written together mostly share their millisecond, so the last result is reused.
+ */
 export function sqliteTime(milliseconds: number | null): string | null {
-  return milliseconds === null ? null : new Date(milliseconds).toISOString().replace("Z", "+00:00");
+  if (milliseconds === null) return null;
+  if (milliseconds !== lastMilliseconds) {
+    lastMilliseconds = milliseconds;
+    lastTime = new Date(milliseconds).toISOString().slice(0, -1) + "+00:00";
+  }
+  return lastTime;
 }
 
 export function runRow(run: StoredRun): Row {
-  return {
-    id: run.id,
-    kind: run.kind,
-    teamId: run.teamId,
-    ownerId: run.ownerId,
-    subjectId: run.subjectId,
-    settings: JSON.stringify(run.settings),
-    queuedAt: sqliteTime(run.queuedAt),
-    ...runChanges(run),
-  };
+  const { counts } = run;
+  return [
+    run.id,
+    run.kind,
+    run.teamId,
+    run.ownerId,
+    run.subjectId,
+    JSON.stringify(run.settings),
+    sqliteTime(run.queuedAt),
+    run.status,
+    counts.total,
+    counts.succeeded,
+    counts.failed,
+    counts.skipped,
+    counts.cancelled,
+    run.metrics ? JSON.stringify(run.metrics) : null,
+    sqliteTime(run.startedAt),
+    sqliteTime(run.endedAt),
+  ];
 }
 
+/** RUN_CHANGE_COLUMNS, then the id. */
 export function runChanges(run: StoredRun): Row {
-  return {
-    id: run.id,
-    status: run.status,
-    ...run.counts,
-    metrics: run.metrics ? JSON.stringify(run.metrics) : null,
-    startedAt: sqliteTime(run.startedAt),
-    endedAt: sqliteTime(run.endedAt),
-  };
+  const { counts } = run;
+  return [
+    run.status,
+    counts.total,
+    counts.succeeded,
+    counts.failed,
+    counts.skipped,
+    counts.cancelled,
+    run.metrics ? JSON.stringify(run.metrics) : null,
+    sqliteTime(run.startedAt),
+    sqliteTime(run.endedAt),
+    run.id,
+  ];
 }
 
 export function taskRow(task: StoredTask): Row {
-  return {
-    runId: task.runId,
-    key: task.key,
-    kind: task.kind,
-    dependsOn: JSON.stringify(task.dependsOn),
-    input: task.inputJson,
-    position: task.position,
-    ...taskChanges(task),
-  };
+  return [
+    task.id,
+    task.runId,
+    task.key,
+    task.kind,
+    JSON.stringify(task.dependsOn),
+    task.inputJson,
+    task.position,
+    task.outputJson,
+    task.status,
+    task.attempts,
+    task.lastError,
+    sqliteTime(task.startedAt),
+    sqliteTime(task.endedAt),
+    task.durationMs,
+  ];
 }
 
-/** Only the columns that change after insertion, so an update never re-serialises the input. */
+/** TASK_CHANGE_COLUMNS, then the id: an update never re-serialises the input. */
 export function taskChanges(task: StoredTask): Row {
-  return {
-    id: task.id,
-    output: task.outputJson,
-    status: task.status,
-    attempts: task.attempts,
-    lastError: task.lastError,
-    startedAt: sqliteTime(task.startedAt),
-    endedAt: sqliteTime(task.endedAt),
-    durationMs: task.durationMs,
-  };
+  return [
+    task.outputJson,
+    task.status,
+    task.attempts,
+    task.lastError,
+    sqliteTime(task.startedAt),
+    sqliteTime(task.endedAt),
+    task.durationMs,
+    task.id,
+  ];
 }
 
 export function eventRow(event: RunEvent): Row {
-  return {
-    runId: event.runId,
-    seq: event.seq,
-    type: event.type,
-    payload: JSON.stringify(event.payload),
-    createdAt: sqliteTime(event.createdAt.getTime()),
-  };
+  return [event.runId, event.seq, event.type, JSON.stringify(event.payload), sqliteTime(event.createdAt.getTime())];
 }

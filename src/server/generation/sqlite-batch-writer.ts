@@ -68,10 +68,12 @@ export function createSqliteBatchWriter(databaseUrl: string): BatchWriter {
   };
 }
 
+// Values are bound by position, from arrays in column order: no object per row.
 function insertSql(table: string, columns: readonly string[]): string {
-  return `INSERT INTO "${table}" (${columns.map((column) => `"${column}"`).join(", ")}) VALUES (${columns.map((column) => `@${column}`).join(", ")})`;
+  return `INSERT INTO "${table}" (${columns.map((column) => `"${column}"`).join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`;
 }
 
+/** Rows of an update list the changed columns, then the id. */
 function updateSql(table: string, columns: readonly string[]): string {
-  return `UPDATE "${table}" SET ${columns.map((column) => `"${column}" = @${column}`).join(", ")} WHERE "id" = @id`;
+  return `UPDATE "${table}" SET ${columns.map((column) => `"${column}" = ?`).join(", ")} WHERE "id" = ?`;
 }

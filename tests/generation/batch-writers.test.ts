@@ -1,0 +1,107 @@
+// The engine's two writers (its own SQLite connection and Prisma raw SQL) store the same rows:
+// a run and its tasks inserted, then updated, with their events, read back through Prisma.
+import { afterAll, expect, test } from "vitest";
+import { createPrismaBatchWriter } from "@/server/generation/prisma-batch-writer";
+import type { RunEvent } from "@/server/generation/run-events";
+import type { StoredRun, StoredTask } from "@/server/generation/run-rows";
+import type { Batch, BatchWriter } from "@/server/generation/run-store";
+import { createSqliteBatchWriter } from "@/server/generation/sqlite-batch-writer";
+import { createTestDatabase, type TestDatabase } from "../helpers/database";
+
+const databases: TestDatabase[] = [];
+afterAll(async () => {
+  for (const database of databases) await database.cleanup();
+});
+
+const QUEUED_AT = Date.UTC(2026, 0, 2, 3, 4, 5, 6);
+
+function storedRun(): StoredRun {
+  return {
+    id: "run-1",
+    kind: "pipeline",
+    teamId: "team-a",
+    ownerId: "user-a",
+    subjectId: "subject-1",
+    settings: { maxWorkers: 3, options: { style: "ink" } },
+    status: "queued",
+    counts: { total: 2, succeeded: 0, failed: 0, skipped: 0, cancelled: 0 },
+    metrics: null,
+    queuedAt: QUEUED_AT,
+    startedAt: null,
+    endedAt: null,
+  };
+}
+
+function storedTask(index: number): StoredTask {
+  return {
+    id: `task-${index}`,
+    runId: "run-1",
+    key: `image-${index}`,
+    kind: "image",
+    dependsOn: index === 2 ? ["image-1"] : [],
+    inputJson: JSON.stringify({ prompt: `picture ${index}` }),
+    outputJson: null,
+    status: "queued",
+    attempts: 0,
+    lastError: null,
+    position: index - 1,
+    startedAt: null,
+    endedAt: null,
+    durationMs: null,
+  };
+}
+
+function batch(fields: Partial<Batch>): Batch {
+  return { newRuns: new Set(), changedRuns: new Set(), newTasks: new Set(), changedTasks: new Set(), events: [], ...fields };
+}
+
+async function writeAndRead(createWriter: (database: TestDatabase) => BatchWriter) {
+  const database = await createTestDatabase();
+  databases.push(database);
+  const writer = createWriter(database);
+  const run = storedRun();
+  const tasks = [storedTask(1), storedTask(2)];
+  await writer.write(batch({ newRuns: new Set([run]), newTasks: new Set(tasks) }));
+
+  run.status = "running";
+  run.startedAt = QUEUED_AT + 10;
+  Object.assign(tasks[0]!, {
+    status: "succeeded",
+    attempts: 2,
+    outputJson: JSON.stringify({ file: "image-1.png" }),
+    startedAt: QUEUED_AT + 11,
+    endedAt: QUEUED_AT + 20,
+    durationMs: 9,
+  });
+  Object.assign(tasks[1]!, { status: "failed", attempts: 1, lastError: "bad-request: no", startedAt: QUEUED_AT + 21, endedAt: QUEUED_AT + 22, durationMs: 1 });
+  run.counts = { total: 2, succeeded: 1, failed: 1, skipped: 0, cancelled: 0 };
+  const events: RunEvent[] = [
+    { runId: "run-1", seq: 1, type: "run-start", payload: { total: 2, resumed: false }, createdAt: new Date(QUEUED_AT + 10) },
+    { runId: "run-1", seq: 2, type: "task-end", payload: { key: "image-1", status: "succeeded", attempts: 2, durationMs: 9, output: { file: "image-1.png" } }, createdAt: new Date(QUEUED_AT + 20) },
+  ];
+  await writer.write(batch({ changedRuns: new Set([run]), changedTasks: new Set(tasks), events }));
+  writer.close();
+
+  const db = database.db;
+  return {
+    run: await db.run.findUnique({ where: { id: "run-1" } }),
+    tasks: await db.task.findMany({ where: { runId: "run-1" }, orderBy: { position: "asc" } }),
+    events: await db.runEvent.findMany({ where: { runId: "run-1" }, orderBy: { seq: "asc" } }),
+  };
+}
+
+test("the SQLite and the Prisma writer store the same rows", async () => {
+  const sqlite = await writeAndRead((database) => createSqliteBatchWriter(database.url));
+  const prisma = await writeAndRead((database) => createPrismaBatchWriter(database.db));
+  expect(sqlite).toEqual(prisma);
+  expect(sqlite.run).toMatchObject({ status: "running", succeeded: 1, failed: 1, startedAt: new Date(QUEUED_AT + 10), queuedAt: new Date(QUEUED_AT) });
+  expect(sqlite.tasks.map((task) => [task.key, task.status, task.attempts, task.output, task.lastError, task.durationMs])).toEqual([
+    ["image-1", "succeeded", 2, '{"file":"image-1.png"}', null, 9],
+    ["image-2", "failed", 1, null, "bad-request: no", 1],
+  ]);
+  expect(sqlite.tasks[0]!.endedAt).toEqual(new Date(QUEUED_AT + 20));
+  expect(sqlite.events.map((event) => [event.seq, event.type, JSON.parse(event.payload)])).toEqual([
+    [1, "run-start", { total: 2, resumed: false }],
+    [2, "task-end", { key: "image-1", status: "succeeded", attempts: 2, durationMs: 9, output: { file: "image-1.png" } }],
+  ]);
+});
