@@ -70,29 +70,16 @@ export function sqliteTime(milliseconds: number | null): string | null {
 }
 
 export function runRow(run: StoredRun): Row {
-  const { counts } = run;
-  return [
-    run.id,
-    run.kind,
-    run.teamId,
-    run.ownerId,
-    run.subjectId,
-    JSON.stringify(run.settings),
-    sqliteTime(run.queuedAt),
-    run.status,
-    counts.total,
-    counts.succeeded,
-    counts.failed,
-    counts.skipped,
-    counts.cancelled,
-    run.metrics ? JSON.stringify(run.metrics) : null,
-    sqliteTime(run.startedAt),
-    sqliteTime(run.endedAt),
-  ];
+  return [run.id, run.kind, run.teamId, run.ownerId, run.subjectId, JSON.stringify(run.settings), sqliteTime(run.queuedAt), ...runState(run)];
 }
 
 /** RUN_CHANGE_COLUMNS, then the id. */
 export function runChanges(run: StoredRun): Row {
+  return [...runState(run), run.id];
+}
+
+/** The values of RUN_CHANGE_COLUMNS: what changes as a run progresses. */
+function runState(run: StoredRun): Row {
   const { counts } = run;
   return [
     run.status,
@@ -104,7 +91,6 @@ export function runChanges(run: StoredRun): Row {
     run.metrics ? JSON.stringify(run.metrics) : null,
     sqliteTime(run.startedAt),
     sqliteTime(run.endedAt),
-    run.id,
   ];
 }
 

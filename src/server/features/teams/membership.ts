@@ -27,8 +27,3 @@ export async function isTeamMember(db: Database, userId: string, teamId: string)
   });
   return membership !== null;
 }
-
-/** Throws NOT_FOUND unless the user is a member of the team that owns a resource. */
-export async function assertTeamMember(db: Database, userId: string, teamId: string): Promise<TeamRole> {
-  return (await resolveTeamMembership(db, userId, teamId)).role;
-}
