@@ -12,14 +12,15 @@ import { startFakeProviderProcess } from "./fake-provider-process";
 import { measure, settleGarbage, type Measurement } from "./measure";
 import { engineStrategy, imageCall, pool, serial, unbounded, type Tally } from "./strategies";
 
-const LATENCY_MS = 100;
+const flag = (name: string) => process.argv.find((argument) => argument.startsWith(`--${name}=`))?.slice(name.length + 3);
+const LATENCY_MS = Number(flag("latency") ?? 300);
 /** A "30 s" image takes LATENCY_MS; the engine's backoff is scaled the same way. */
 const TIME_SCALE = LATENCY_MS / 30_000;
 const CAP = 20; // MAX_CONCURRENT
-const RATE = { ratePerSecond: 100, burst: 10 };
+const RATE = { ratePerSecond: Number(flag("rate") ?? 50), burst: Number(flag("burst") ?? 10) };
 const SIZES = process.argv.includes("--quick") ? [10, 100] : [10, 100, 1000];
 const OVERHEAD_REPETITIONS = 7;
-const ONLY = process.argv.find((argument) => argument.startsWith("--only="))?.slice("--only=".length);
+const ONLY = flag("only");
 // Engine timings scaled like the latency (backoff base 500 ms, cap 30 s); generous timeouts.
 const ENGINE_TIMINGS = {
   retry: { maxAttempts: 4, baseDelayMs: 500 * TIME_SCALE, maxDelayMs: 30_000 * TIME_SCALE },
@@ -120,13 +121,20 @@ try {
   latencyPrimeMs = await measuredLatencyMs(21);
   console.error(`L′ (one call alone, median of 21) = ${latencyPrimeMs.toFixed(1)} ms for L = ${LATENCY_MS} ms`);
 
+  // --only=engine keeps the pool of 20 and the engine rows: what tuning the engine needs.
+  const runs = (strategy: string) => ONLY !== "engine" || strategy.startsWith("engine") || strategy.startsWith(`p-limit pool of ${CAP}`);
   const concurrencyBound = "concurrency-bound";
-  for (const n of ONLY === "rate" || ONLY === "adaptive" ? [] : SIZES) {
-    // Serial at N = 1000 would take N·L = 100 s and show nothing new: it is N·L by construction.
-    if (n <= 100) await record(concurrencyBound, "serial", n, 1, bound(n, 1, null), () => serial(n, plainCall));
-    await record(concurrencyBound, "Promise.all (unbounded)", n, n, bound(n, n, null), () => unbounded(n, plainCall));
-    await record(concurrencyBound, "p-limit pool of 5", n, 5, bound(n, 5, null), () => pool(n, plainCall, 5));
-    await record(concurrencyBound, `p-limit pool of ${CAP}`, n, CAP, bound(n, CAP, null), () => pool(n, plainCall, CAP));
+  for (const n of ONLY === "rate" ? [] : SIZES) {
+    // Serial at N = 1000 would take N·L and show nothing new: it is N·L by construction.
+    const rows: Array<[string, number, () => Promise<Tally>]> = [
+      ["serial", 1, () => serial(n, plainCall)],
+      ["Promise.all (unbounded)", n, () => unbounded(n, plainCall)],
+      ["p-limit pool of 5", 5, () => pool(n, plainCall, 5)],
+      [`p-limit pool of ${CAP}`, CAP, () => pool(n, plainCall, CAP)],
+    ];
+    for (const [strategy, concurrency, work] of rows) {
+      if (runs(strategy) && (strategy !== "serial" || n <= 100)) await record(concurrencyBound, strategy, n, concurrency, bound(n, concurrency, null), work);
+    }
     await engineRow(concurrencyBound, `engine, fixed cap ${CAP}`, n, bound(n, CAP, null), false);
     await engineRow(concurrencyBound, `engine, adaptive (cap ${CAP})`, n, bound(n, CAP, null), true);
   }
@@ -134,20 +142,31 @@ try {
   const rateBound = `rate-bound (${RATE.ratePerSecond}/s, burst ${RATE.burst})`;
   await fake.configure({ rateLimit: RATE });
   for (const n of ONLY === "concurrency" ? [] : SIZES.filter((size) => size >= 100)) {
-    if (ONLY === "adaptive") {
-      await engineRow(rateBound, `engine, adaptive (cap ${CAP})`, n, bound(n, CAP, RATE.ratePerSecond), true);
-      continue;
+    const rate = RATE.ratePerSecond;
+    const rows: Array<[string, number, () => Promise<Tally>]> = [
+      ["Promise.all + SDK retries", n, () => unbounded(n, sdkRetryCall)],
+      ["p-limit pool of 5 + SDK retries", 5, () => pool(n, sdkRetryCall, 5)],
+      [`p-limit pool of ${CAP} + SDK retries`, CAP, () => pool(n, sdkRetryCall, CAP)],
+    ];
+    for (const [strategy, concurrency, work] of rows) {
+      if (runs(strategy)) await record(rateBound, strategy, n, concurrency, bound(n, concurrency, rate), work);
     }
-    await record(rateBound, "Promise.all + SDK retries", n, n, bound(n, n, RATE.ratePerSecond), () => unbounded(n, sdkRetryCall));
-    await record(rateBound, "p-limit pool of 5 + SDK retries", n, 5, bound(n, 5, RATE.ratePerSecond), () => pool(n, sdkRetryCall, 5));
-    await record(rateBound, `p-limit pool of ${CAP} + SDK retries`, n, CAP, bound(n, CAP, RATE.ratePerSecond), () => pool(n, sdkRetryCall, CAP));
-    await engineRow(rateBound, `engine, fixed cap ${CAP}`, n, bound(n, CAP, RATE.ratePerSecond), false);
-    await engineRow(rateBound, `engine, adaptive (cap ${CAP})`, n, bound(n, CAP, RATE.ratePerSecond), true);
+    await engineRow(rateBound, `engine, fixed cap ${CAP}`, n, bound(n, CAP, rate), false);
+    await engineRow(rateBound, `engine, adaptive (cap ${CAP})`, n, bound(n, CAP, rate), true);
   }
   await fake.configure({ rateLimit: null });
 
   console.log(`Node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? "unknown"}), L = ${LATENCY_MS} ms, cap ${CAP}`);
   printTables();
+  if (!ONLY) await measureTheRest();
+} finally {
+  await fake.close();
+  await database.db.$disconnect();
+  fs.rmSync(directory, { recursive: true, force: true });
+}
+
+/** Engine CPU per task without HTTP, and the offline image provider. */
+async function measureTheRest(): Promise<void> {
   const overhead = await measureEngineOverhead(database, SIZES.at(-1)! * 5, OVERHEAD_REPETITIONS);
   console.log("\n### Engine CPU per task (no HTTP)\n");
   console.log("| N | repetitions | engine CPU (median) | p-limit pool CPU (median) | engine overhead per task (median) | each repetition |");
@@ -164,10 +183,6 @@ try {
     console.log(`| ${timing.size} | ${timing.renders} | ${timing.medianMs.toFixed(1)} ms | ${timing.p95Ms.toFixed(1)} ms |`);
   }
   console.log(`\nPeak RSS of the benchmark process: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
-} finally {
-  await fake.close();
-  await database.db.$disconnect();
-  fs.rmSync(directory, { recursive: true, force: true });
 }
 
 function printTables(): void {

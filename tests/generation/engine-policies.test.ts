@@ -44,15 +44,25 @@ describe("adaptive concurrency", () => {
     expect(controller.limiter.limit).toBe(20);
   });
 
-  test("a 429 halves the window when little was delivered, and one flight of 429s counts once", () => {
-    const { controller, succeed, advance, now } = controllerWith({ cap: 16 });
-    succeed(16);
-    advance(500); // the successes are older than a round trip: the delivered floor does not apply
-    expect(controller.limiter.limit).toBe(16);
+  test("the first 429 ends the growth at two thirds of the window, and one flight of 429s counts once", () => {
+    const { controller, succeed, now } = controllerWith({ cap: 20 });
+    succeed(20);
+    expect(controller.limiter.limit).toBe(20);
     const sentAt = now() - 10;
     controller.rateLimited(sentAt);
     controller.rateLimited(sentAt); // sent before the decrease: the same congestion
-    expect(controller.limiter.limit).toBe(8);
+    expect(controller.limiter.limit).toBe(13);
+    succeed(1);
+    expect(controller.window).toBeCloseTo(13.33 + 1 / 13, 2); // no longer half a slot per success
+  });
+
+  test("a later 429 halves the window when little was delivered, down to one", () => {
+    const { controller, succeed, advance, now } = controllerWith({ cap: 16 });
+    succeed(16);
+    controller.rateLimited(now()); // the end of the growth: 16 → 10
+    advance(500); // the successes are older than a round trip: the delivered floor does not apply
+    controller.rateLimited(now());
+    expect(controller.limiter.limit).toBe(5);
     for (let step = 0; step < 10; step++) {
       advance(1);
       controller.rateLimited(now());
@@ -60,9 +70,12 @@ describe("adaptive concurrency", () => {
     expect(controller.limiter.limit).toBe(1);
   });
 
-  test("a 429 brings the window to what the provider delivered in the last round trip, within 50–90%", () => {
+  test("a later 429 brings the window to what the provider delivered in the last round trip, within 50–90%", () => {
     const { controller, succeed, advance, now } = controllerWith({ cap: 20 });
     succeed(20);
+    controller.rateLimited(now()); // 20 → 13.3
+    succeed(300); // back to the cap
+    expect(controller.limiter.limit).toBe(20);
     advance(500);
     succeed(14); // fourteen calls of 100 ms completed just now
     controller.rateLimited(now());
@@ -70,11 +83,10 @@ describe("adaptive concurrency", () => {
   });
 
   test("climbs back quickly to below the refused window, then probes beyond it slowly", () => {
-    const { controller, succeed, advance, now } = controllerWith({ cap: 20 });
+    const { controller, succeed, now } = controllerWith({ cap: 20 });
     succeed(20);
-    advance(500);
-    controller.rateLimited(now()); // refused at 20 → 10
-    expect(controller.limiter.limit).toBe(10);
+    controller.rateLimited(now()); // refused at 20 → 13
+    expect(controller.limiter.limit).toBe(13);
     const successesUntil = (limit: number) => {
       let count = 0;
       while (controller.limiter.limit < limit) {
@@ -85,8 +97,21 @@ describe("adaptive concurrency", () => {
     };
     const backToJustBelow = successesUntil(19);
     const beyond = successesUntil(20);
-    expect(backToJustBelow).toBeLessThan(140); // about one window's worth per step: 10 + 11 + … + 18
+    expect(backToJustBelow).toBeLessThan(110); // about one window's worth per step: 13 + 14 + … + 18
     expect(beyond).toBeGreaterThan(140); // about eight windows' worth for the step past 19
+  });
+
+  test("paces calls at the window per round trip: twice as fast while growing, 1.2 times after", () => {
+    const { controller, succeed, now } = controllerWith({ cap: 20 });
+    expect(controller.limiter.gapMs).toBe(0); // no round trip measured yet
+    succeed(1, 300);
+    expect(controller.limiter.gapMs).toBeCloseTo(300 / (10 * 2), 5);
+    succeed(19, 300);
+    controller.rateLimited(now()); // 20 → 13
+    expect(controller.limiter.gapMs).toBeCloseTo(300 / (13 * 1.2), 5);
+    succeed(1, 5); // calls much faster than the timer's resolution are not paced
+    succeed(200, 5);
+    expect(controller.limiter.gapMs).toBe(0);
   });
 
   test("holds new calls until a 429's Retry-After has passed", async () => {
@@ -104,10 +129,12 @@ describe("adaptive concurrency", () => {
     expect(controller.limiter.limit).toBe(2);
   });
 
-  test("stays at the cap when adaptation is off", () => {
+  test("stays at the cap, unpaced, when adaptation is off", () => {
     const controller = createAdaptiveConcurrency({ cap: 6, adaptive: false, now: () => 1 });
+    controller.succeeded(0);
     controller.rateLimited(1, 100);
     expect(controller.limiter.limit).toBe(6);
+    expect(controller.limiter.gapMs).toBe(0);
   });
 });
 
@@ -135,6 +162,26 @@ describe("limiter", () => {
     expect(limiter.waiting).toBe(0);
     limiter.release();
     expect(limiter.active).toBe(0);
+  });
+
+  test("spaces admissions by the pacing gap, from when each was due, so late timers do not slow it", async () => {
+    let clock = 1_000;
+    const limiter = createLimiter(10, () => clock);
+    limiter.setPacing(20);
+    const admittedAt: number[] = [];
+    const waiting = [0, 1, 2].map(() => limiter.acquire().then(() => admittedAt.push(clock)));
+    await Promise.resolve();
+    expect(admittedAt).toEqual([1_000]);
+    clock += 15; // not yet
+    await new Promise((resolve) => setTimeout(resolve, 25));
+    expect(admittedAt).toEqual([1_000]);
+    clock += 7; // the timer came 2 ms late: the next one is still due at 1 040
+    await new Promise((resolve) => setTimeout(resolve, 25));
+    expect(admittedAt).toEqual([1_000, 1_022]);
+    clock = 1_040;
+    await Promise.all(waiting);
+    expect(admittedAt).toEqual([1_000, 1_022, 1_040]);
+    expect(limiter.active).toBe(3);
   });
 
   test("rejects a limit that is not a whole number of at least 1", () => {

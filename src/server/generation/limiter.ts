@@ -2,6 +2,9 @@
 // adaptive controller lowers and raises it). Lowering never interrupts holders; it only makes
 // newcomers wait until enough slots are released.
 
+/** How late a timer may fire and still count as on time. */
+const TIMER_SLACK_MS = 2;
+
 interface Waiter {
   resolve: () => void;
   reject: (reason: unknown) => void;
@@ -13,8 +16,11 @@ export interface Limiter {
   acquire(signal?: AbortSignal): Promise<void>;
   release(): void;
   setLimit(limit: number): void;
-  /** Lets nobody in before `until` (a Date.now() time); holders keep their slots. */
+  /** Lets nobody in before `until` (a clock time); holders keep their slots. */
   pauseUntil(until: number): void;
+  /** Spaces admissions at least `gapMs` apart (0: none), so a burst of free slots goes out as a stream. */
+  setPacing(gapMs: number): void;
+  readonly gapMs: number;
   readonly limit: number;
   readonly active: number;
   readonly waiting: number;
@@ -25,17 +31,19 @@ export function createLimiter(initialLimit: number, now: () => number = Date.now
   let limit = initialLimit;
   let active = 0;
   let waiting = 0;
-  let pausedUntil = 0;
+  let gapMs = 0;
+  /** Nobody is let in before this time: the end of a pause, or the next paced admission. */
+  let notBefore = 0;
   let resumeTimer: NodeJS.Timeout | null = null;
   // An array with a moving head: shifting a long array on every release would cost O(n).
   let line: Waiter[] = [];
   let head = 0;
 
-  const paused = () => {
-    if (pausedUntil === 0) return false;
-    const remaining = pausedUntil - now();
+  const held = () => {
+    if (notBefore === 0) return false;
+    const remaining = notBefore - now();
     if (remaining <= 0) {
-      pausedUntil = 0;
+      notBefore = 0;
       return false;
     }
     resumeTimer ??= setTimeout(() => {
@@ -45,14 +53,26 @@ export function createLimiter(initialLimit: number, now: () => number = Date.now
     return true;
   };
 
+  /** When the last paced admission was due. */
+  let lastPacedAt = Number.NEGATIVE_INFINITY;
+  const admitted = () => {
+    active++;
+    if (gapMs <= 0) return;
+    const current = now();
+    const scheduled = lastPacedAt + gapMs;
+    // A timer a little late keeps to the schedule, so late timers do not slow the stream down;
+    // later than that, nobody was waiting: the schedule starts again from now.
+    lastPacedAt = current > scheduled + TIMER_SLACK_MS ? current : scheduled;
+    notBefore = Math.max(notBefore, lastPacedAt + gapMs);
+  };
+
   const drain = () => {
-    if (paused()) return;
-    while (active < limit && head < line.length) {
+    while (active < limit && head < line.length && !held()) {
       const waiter = line[head++]!;
       if (waiter.settled) continue;
       waiter.settled = true;
       waiting--;
-      active++;
+      admitted();
       waiter.resolve();
     }
     if (head > 1024 && head * 2 > line.length) {
@@ -64,8 +84,8 @@ export function createLimiter(initialLimit: number, now: () => number = Date.now
   return {
     acquire(signal) {
       if (signal?.aborted) return Promise.reject(signal.reason);
-      if (active < limit && waiting === 0 && !paused()) {
-        active++;
+      if (active < limit && waiting === 0 && !held()) {
+        admitted();
         return Promise.resolve();
       }
       return new Promise<void>((resolve, reject) => {
@@ -85,6 +105,8 @@ export function createLimiter(initialLimit: number, now: () => number = Date.now
         }
         line.push(waiter);
         waiting++;
+        // A waiter that arrives while the line is held must still be let in when the hold ends.
+        held();
       });
     },
     release() {
@@ -98,13 +120,16 @@ export function createLimiter(initialLimit: number, now: () => number = Date.now
       drain();
     },
     pauseUntil(until) {
-      if (until <= pausedUntil) return;
-      pausedUntil = until;
-      if (resumeTimer) {
-        clearTimeout(resumeTimer);
-        resumeTimer = null;
-      }
-      paused();
+      if (until <= notBefore) return;
+      notBefore = until;
+      held();
+    },
+    setPacing(next) {
+      if (!(next >= 0)) throw new TypeError(`Expected the gap to be at least 0 ms, got ${next}`);
+      gapMs = next;
+    },
+    get gapMs() {
+      return gapMs;
     },
     get limit() {
       return limit;
