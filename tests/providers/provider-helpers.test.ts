@@ -1,11 +1,13 @@
 // The small pure pieces the providers rely on: Retry-After parsing, size mapping, the image URL
-// guard, the generic schema sampler, and structured-output parsing.
+// guard, the generic schema sampler, structured-output parsing and the PNG check.
+import sharp from "sharp";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { sampleFromJsonSchema } from "@/server/providers/json-schema-sample";
 import { openAIImageQuality, openAIImageSize, openRouterAspectRatio } from "@/server/providers/image-sizes";
 import { fromStatus, retryAfterFromHeaders } from "@/server/providers/provider-errors";
 import { assertFetchableImageUrl } from "@/server/providers/safe-fetch";
+import { toPng } from "@/server/providers/png";
 import { jsonSchemaFor, parseStructuredOutput } from "@/server/providers/structured-output";
 import { seededRandom } from "@/server/providers/seeded-random";
 
@@ -91,5 +93,27 @@ describe("parseStructuredOutput", () => {
     const wrong = parseStructuredOutput(schema, '{"name":3}');
     expect(!wrong.success && wrong.problem).toContain("name");
     expect(parseStructuredOutput(schema, null).success).toBe(false);
+  });
+});
+
+describe("toPng", () => {
+  it("keeps a PNG as it is and reads its size from its header", async () => {
+    const png = await sharp({ create: { width: 48, height: 20, channels: 3, background: "#336699" } }).png().toBuffer();
+    const result = await toPng(png);
+    expect(result.png).toBe(png);
+    expect(result).toMatchObject({ width: 48, height: 20 });
+  });
+
+  it("converts other formats to PNG", async () => {
+    const jpeg = await sharp({ create: { width: 30, height: 40, channels: 3, background: "#993366" } }).jpeg().toBuffer();
+    const result = await toPng(jpeg);
+    expect(result).toMatchObject({ width: 30, height: 40 });
+    expect((await sharp(result.png).metadata()).format).toBe("png");
+  });
+
+  it("refuses a cut-off PNG and bytes that are no image", async () => {
+    const png = await sharp({ create: { width: 8, height: 8, channels: 3, background: "#000000" } }).png().toBuffer();
+    await expect(toPng(png.subarray(0, 20))).rejects.toThrow("The provider's image could not be read: the PNG has no header chunk");
+    await expect(toPng(Buffer.from("not an image at all"))).rejects.toThrow("The provider's image could not be read");
   });
 });
