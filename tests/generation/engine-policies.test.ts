@@ -35,11 +35,11 @@ describe("adaptive concurrency", () => {
     };
   }
 
-  test("starts at half the cap and grows by half a slot per success until the cap", () => {
+  test("starts at half the cap and grows by one slot per success until the cap", () => {
     const { controller, succeed } = controllerWith({ cap: 20 });
     expect(controller.limiter.limit).toBe(10);
-    succeed(10);
-    expect(controller.limiter.limit).toBe(15);
+    succeed(4);
+    expect(controller.limiter.limit).toBe(14);
     succeed(100);
     expect(controller.limiter.limit).toBe(20);
   });
@@ -53,7 +53,7 @@ describe("adaptive concurrency", () => {
     controller.rateLimited(sentAt); // sent before the decrease: the same congestion
     expect(controller.limiter.limit).toBe(13);
     succeed(1);
-    expect(controller.window).toBeCloseTo(13.33 + 1 / 13, 2); // no longer half a slot per success
+    expect(controller.window).toBeCloseTo(13.33 + 1 / 13, 2); // no longer a slot per success
   });
 
   test("a later 429 halves the window when little was delivered, down to one", () => {
@@ -105,7 +105,7 @@ describe("adaptive concurrency", () => {
     const { controller, succeed, now } = controllerWith({ cap: 20 });
     expect(controller.limiter.gapMs).toBe(0); // no round trip measured yet
     succeed(1, 300);
-    expect(controller.limiter.gapMs).toBeCloseTo(300 / (10 * 2), 5);
+    expect(controller.limiter.gapMs).toBeCloseTo(300 / (11 * 2), 5); // 10 + 1 after that success
     succeed(19, 300);
     controller.rateLimited(now()); // 20 → 13
     expect(controller.limiter.gapMs).toBeCloseTo(300 / (13 * 1.2), 5);

@@ -1,9 +1,10 @@
 // The global budget for one kind of provider call, adapted to the provider with AIMD on a window
 // of calls in flight, sent as a paced stream:
-// - start at half the cap and grow by half a slot per success (×1.5 per round trip) until the
-//   first 429 or the cap: a full first flight at a rate-limited provider is refused by the dozen;
-// - on the first 429, go back to two thirds of the window (the window of the round trip before,
-//   the last one the provider took whole); on later 429s (once per flight of calls), decrease to
+// - start at half the cap and grow by one slot per success (×2 per round trip) until the first
+//   429 or the cap: a full first flight at a rate-limited provider is refused by the dozen;
+// - on the first 429, go back to two thirds of the window: between the window of the round trip
+//   before (half) and the refused one, since paced calls are refused early in the round that
+//   overshot; on later 429s (once per flight of calls), decrease to
 //   between half and 90% of the window: to what the provider delivered in the last round trip
 //   when that lies in between, to half when it delivered little; then climb back by one per
 //   window's worth of successes to just below the window that was refused, and beyond it only
@@ -16,7 +17,8 @@
 // - hold every new call until a 429's Retry-After has passed: the server has said it will refuse
 //   them, and a slot freed by a refusal would otherwise send the next doomed request at once.
 // The factors were chosen with bench/run.ts (see docs/benchmarks.md): always halving left a
-// rate-bound run 10–30% short of the rate; probing faster doubled the 429s; without pacing a
+// rate-bound run 10–30% short of the rate; probing faster doubled the 429s; growing by half a
+// slot per success cost a cold engine 1–2% more at the cap; without pacing a
 // provider whose burst is smaller than the window it sustains was driven at 60–80% of its rate.
 //
 // The process talks to one provider (chosen once from the environment), so one controller per
@@ -40,7 +42,7 @@ export interface AdaptiveConcurrency {
   rateLimited(startedAt: number, retryAfterMs?: number): void;
 }
 
-/** Growth stops at the first 429 and the window goes back to the round trip before: ÷1.5. */
+/** Growth stops at the first 429 with the window at this share of itself. */
 const SLOW_START_EXIT = 2 / 3;
 /** Later 429s bring the window to between these shares of itself. */
 const DECREASE = { most: 0.5, least: 0.9 };
@@ -92,7 +94,7 @@ export function createAdaptiveConcurrency(options: AdaptiveConcurrencyOptions): 
       roundTripMs = roundTripMs === 0 ? now - startedAt : roundTripMs * 0.9 + (now - startedAt) * 0.1;
       if (window < options.cap) {
         const step = slowStart
-          ? 0.5
+          ? 1
           : window < limitSeen - 1
             ? 1 / Math.floor(window)
             : 1 / (Math.floor(window) * PROBE_SLOWDOWN);
