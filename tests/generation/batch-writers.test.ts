@@ -5,7 +5,7 @@ import { createPrismaBatchWriter } from "@/server/generation/prisma-batch-writer
 import type { RunEvent } from "@/server/generation/run-events";
 import type { StoredRun, StoredTask } from "@/server/generation/run-rows";
 import type { Batch, BatchWriter } from "@/server/generation/run-store";
-import { createSqliteBatchWriter } from "@/server/generation/sqlite-batch-writer";
+import { createSqliteBatchWriter, ROWS_PER_INSERT } from "@/server/generation/sqlite-batch-writer";
 import { createTestDatabase, type TestDatabase } from "../helpers/database";
 
 const databases: TestDatabase[] = [];
@@ -104,4 +104,42 @@ test("the SQLite and the Prisma writer store the same rows", async () => {
     [1, "run-start", { total: 2, resumed: false }],
     [2, "task-end", { key: "image-1", status: "succeeded", attempts: 2, durationMs: 9, output: { file: "image-1.png" } }],
   ]);
+});
+
+// The SQLite writer inserts rows in chunks of ROWS_PER_INSERT and the remainder one by one.
+async function writeManyAndRead(createWriter: (database: TestDatabase) => BatchWriter) {
+  const database = await createTestDatabase();
+  databases.push(database);
+  const writer = createWriter(database);
+  const run = storedRun();
+  const tasks = Array.from({ length: ROWS_PER_INSERT + 3 }, (_, index) => ({ ...storedTask(index + 1), id: `task-${index + 1}`, dependsOn: [] }));
+  run.counts.total = tasks.length;
+  await writer.write(batch({ newRuns: new Set([run]), newTasks: new Set(tasks) }));
+  const events: RunEvent[] = Array.from({ length: 2 * ROWS_PER_INSERT + 5 }, (_, index) => ({
+    runId: "run-1",
+    seq: index + 1,
+    type: "task-start",
+    payload: { key: `image-${index}`, kind: "image" },
+    createdAt: new Date(QUEUED_AT + index),
+  }));
+  await writer.write(batch({ events }));
+  writer.close();
+
+  const db = database.db;
+  return {
+    tasks: await db.task.findMany({ where: { runId: "run-1" }, orderBy: { position: "asc" } }),
+    events: await db.runEvent.findMany({ where: { runId: "run-1" }, orderBy: { seq: "asc" } }),
+  };
+}
+
+test("rows inserted in chunks and one by one are the same rows the Prisma writer stores", async () => {
+  const sqlite = await writeManyAndRead((database) => createSqliteBatchWriter(database.url));
+  const prisma = await writeManyAndRead((database) => createPrismaBatchWriter(database.db));
+  expect(sqlite).toEqual(prisma);
+  expect(sqlite.tasks.map((task) => [task.id, task.key, task.position, task.input])).toEqual(
+    Array.from({ length: ROWS_PER_INSERT + 3 }, (_, index) => [`task-${index + 1}`, `image-${index + 1}`, index, JSON.stringify({ prompt: `picture ${index + 1}` })]),
+  );
+  expect(sqlite.events.map((event) => [event.seq, JSON.parse(event.payload), event.createdAt])).toEqual(
+    Array.from({ length: 2 * ROWS_PER_INSERT + 5 }, (_, index) => [index + 1, { key: `image-${index}`, kind: "image" }, new Date(QUEUED_AT + index)]),
+  );
 });

@@ -23,9 +23,15 @@ import {
   TASK_COLUMNS,
   taskChanges,
   taskRow,
+  type Row,
 } from "./run-rows";
 
 const BUSY_RETRY_MS = 5;
+/**
+ * Rows per multi-row INSERT. A statement call costs about as much as the row it writes, so rows
+ * are inserted in chunks and only the remainder one by one.
+ */
+export const ROWS_PER_INSERT = 32;
 
 export function createSqliteBatchWriter(databaseUrl: string): BatchWriter {
   const file = sqliteFilePath(databaseUrl);
@@ -35,19 +41,19 @@ export function createSqliteBatchWriter(databaseUrl: string): BatchWriter {
   connection.pragma("synchronous = NORMAL");
   connection.pragma("foreign_keys = ON");
 
-  const insertRun = connection.prepare(insertSql("run", RUN_COLUMNS));
+  const insertRun = connection.prepare(insertSql("run", RUN_COLUMNS, 1));
   const updateRun = connection.prepare(updateSql("run", RUN_CHANGE_COLUMNS));
-  const insertTask = connection.prepare(insertSql("task", TASK_COLUMNS));
+  const insertTasks = rowInserter(connection, "task", TASK_COLUMNS, taskRow);
   const updateTask = connection.prepare(updateSql("task", TASK_CHANGE_COLUMNS));
-  const insertEvent = connection.prepare(insertSql("run_event", EVENT_COLUMNS));
+  const insertEvents = rowInserter(connection, "run_event", EVENT_COLUMNS, eventRow);
 
   const writeBatch = connection.transaction((batch: Batch) => {
     for (const run of batch.newRuns) insertRun.run(runRow(run));
-    for (const task of batch.newTasks) insertTask.run(taskRow(task));
+    insertTasks(batch.newTasks);
     // Rows inserted in this batch were written in their latest state already.
     for (const run of batch.changedRuns) if (!batch.newRuns.has(run)) updateRun.run(runChanges(run));
     for (const task of batch.changedTasks) if (!batch.newTasks.has(task)) updateTask.run(taskChanges(task));
-    for (const event of batch.events) insertEvent.run(eventRow(event));
+    insertEvents(batch.events);
   });
 
   return {
@@ -68,9 +74,35 @@ export function createSqliteBatchWriter(databaseUrl: string): BatchWriter {
   };
 }
 
+/** Inserts items as rows, ROWS_PER_INSERT at a time, then the remainder one by one, in order. */
+function rowInserter<Item>(
+  connection: Database.Database,
+  table: string,
+  columns: readonly string[],
+  toRow: (item: Item) => Row,
+): (items: Iterable<Item>) => void {
+  const single = connection.prepare(insertSql(table, columns, 1));
+  const chunk = connection.prepare(insertSql(table, columns, ROWS_PER_INSERT));
+  // Reused for every chunk: the values of ROWS_PER_INSERT rows, one after the other.
+  const values: Row = new Array(columns.length * ROWS_PER_INSERT);
+  return (items) => {
+    const rows: Row[] = [];
+    for (const item of items) {
+      rows.push(toRow(item));
+      if (rows.length < ROWS_PER_INSERT) continue;
+      let index = 0;
+      for (const row of rows) for (const value of row) values[index++] = value;
+      chunk.run(values);
+      rows.length = 0;
+    }
+    for (const row of rows) single.run(row);
+  };
+}
+
 // Values are bound by position, from arrays in column order: no object per row.
-function insertSql(table: string, columns: readonly string[]): string {
-  return `INSERT INTO "${table}" (${columns.map((column) => `"${column}"`).join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`;
+function insertSql(table: string, columns: readonly string[], rows: number): string {
+  const placeholders = `(${columns.map(() => "?").join(", ")})`;
+  return `INSERT INTO "${table}" (${columns.map((column) => `"${column}"`).join(", ")}) VALUES ${Array.from({ length: rows }, () => placeholders).join(", ")}`;
 }
 
 /** Rows of an update list the changed columns, then the id. */
