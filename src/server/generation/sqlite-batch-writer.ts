@@ -28,10 +28,10 @@ import {
 
 const BUSY_RETRY_MS = 5;
 /**
- * Rows per multi-row INSERT. A statement call costs about as much as the row it writes, so rows
- * are inserted in chunks and only the remainder one by one.
+ * Rows per multi-row INSERT or UPDATE. A statement call costs about as much as the row it writes,
+ * so rows are written in chunks and only the remainder one by one.
  */
-export const ROWS_PER_INSERT = 32;
+export const ROWS_PER_STATEMENT = 32;
 
 export function createSqliteBatchWriter(databaseUrl: string): BatchWriter {
   const file = sqliteFilePath(databaseUrl);
@@ -44,7 +44,7 @@ export function createSqliteBatchWriter(databaseUrl: string): BatchWriter {
   const insertRun = connection.prepare(insertSql("run", RUN_COLUMNS, 1));
   const updateRun = connection.prepare(updateSql("run", RUN_CHANGE_COLUMNS));
   const insertTasks = rowInserter(connection, "task", TASK_COLUMNS, taskRow);
-  const updateTask = connection.prepare(updateSql("task", TASK_CHANGE_COLUMNS));
+  const updateTasks = rowUpdater(connection, "task", TASK_CHANGE_COLUMNS, taskChanges);
   const insertEvents = rowInserter(connection, "run_event", EVENT_COLUMNS, eventRow);
 
   const writeBatch = connection.transaction((batch: Batch) => {
@@ -52,7 +52,7 @@ export function createSqliteBatchWriter(databaseUrl: string): BatchWriter {
     insertTasks(batch.newTasks);
     // Rows inserted in this batch were written in their latest state already.
     for (const run of batch.changedRuns) if (!batch.newRuns.has(run)) updateRun.run(runChanges(run));
-    for (const task of batch.changedTasks) if (!batch.newTasks.has(task)) updateTask.run(taskChanges(task));
+    updateTasks(batch.changedTasks, batch.newTasks);
     insertEvents(batch.events);
   });
 
@@ -74,7 +74,7 @@ export function createSqliteBatchWriter(databaseUrl: string): BatchWriter {
   };
 }
 
-/** Inserts items as rows, ROWS_PER_INSERT at a time, then the remainder one by one, in order. */
+/** Inserts items as rows, ROWS_PER_STATEMENT at a time, then the remainder one by one, in order. */
 function rowInserter<Item>(
   connection: Database.Database,
   table: string,
@@ -82,14 +82,39 @@ function rowInserter<Item>(
   toRow: (item: Item) => Row,
 ): (items: Iterable<Item>) => void {
   const single = connection.prepare(insertSql(table, columns, 1));
-  const chunk = connection.prepare(insertSql(table, columns, ROWS_PER_INSERT));
-  // Reused for every chunk: the values of ROWS_PER_INSERT rows, one after the other.
-  const values: Row = new Array(columns.length * ROWS_PER_INSERT);
+  const chunk = connection.prepare(insertSql(table, columns, ROWS_PER_STATEMENT));
+  // Reused for every chunk: the values of ROWS_PER_STATEMENT rows, one after the other.
+  const values: Row = new Array(columns.length * ROWS_PER_STATEMENT);
   return (items) => {
     const rows: Row[] = [];
     for (const item of items) {
       rows.push(toRow(item));
-      if (rows.length < ROWS_PER_INSERT) continue;
+      if (rows.length < ROWS_PER_STATEMENT) continue;
+      let index = 0;
+      for (const row of rows) for (const value of row) values[index++] = value;
+      chunk.run(values);
+      rows.length = 0;
+    }
+    for (const row of rows) single.run(row);
+  };
+}
+
+/** Updates the rows of items not in `skipped`, ROWS_PER_STATEMENT at a time, then the remainder one by one. */
+function rowUpdater<Item>(
+  connection: Database.Database,
+  table: string,
+  columns: readonly string[],
+  toRow: (item: Item) => Row,
+): (items: Iterable<Item>, skipped: ReadonlySet<Item>) => void {
+  const single = connection.prepare(updateSql(table, columns));
+  const chunk = connection.prepare(updateManySql(table, columns, ROWS_PER_STATEMENT));
+  const values: Row = new Array(columns.length * ROWS_PER_STATEMENT + ROWS_PER_STATEMENT);
+  return (items, skipped) => {
+    const rows: Row[] = [];
+    for (const item of items) {
+      if (skipped.has(item)) continue;
+      rows.push(toRow(item));
+      if (rows.length < ROWS_PER_STATEMENT) continue;
       let index = 0;
       for (const row of rows) for (const value of row) values[index++] = value;
       chunk.run(values);
@@ -108,4 +133,15 @@ function insertSql(table: string, columns: readonly string[], rows: number): str
 /** Rows of an update list the changed columns, then the id. */
 function updateSql(table: string, columns: readonly string[]): string {
   return `UPDATE "${table}" SET ${columns.map((column) => `"${column}" = ?`).join(", ")} WHERE "id" = ?`;
+}
+
+/** One UPDATE … FROM (VALUES …) for `rows` rows (ids unique); VALUES names its columns column1, column2, … */
+function updateManySql(table: string, columns: readonly string[], rows: number): string {
+  const placeholders = `(${[...columns, "id"].map(() => "?").join(", ")})`;
+  const assignments = columns.map((column, index) => `"${column}" = changed.column${index + 1}`).join(", ");
+  return (
+    `UPDATE "${table}" SET ${assignments} ` +
+    `FROM (VALUES ${Array.from({ length: rows }, () => placeholders).join(", ")}) AS changed ` +
+    `WHERE "${table}"."id" = changed.column${columns.length + 1}`
+  );
 }
