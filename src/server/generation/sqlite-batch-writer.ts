@@ -43,17 +43,32 @@ export function createSqliteBatchWriter(databaseUrl: string): BatchWriter {
 
   const insertRun = connection.prepare(insertSql("run", RUN_COLUMNS, 1));
   const updateRun = connection.prepare(updateSql("run", RUN_CHANGE_COLUMNS));
-  const insertTasks = rowInserter(connection, "task", TASK_COLUMNS, taskRow);
-  const updateTasks = rowUpdater(connection, "task", TASK_CHANGE_COLUMNS, taskChanges);
-  const insertEvents = rowInserter(connection, "run_event", EVENT_COLUMNS, eventRow);
+  const insertTasks = chunkedWriter(
+    connection.prepare(insertSql("task", TASK_COLUMNS, 1)),
+    connection.prepare(insertSql("task", TASK_COLUMNS, ROWS_PER_STATEMENT)),
+    TASK_COLUMNS.length,
+  );
+  // An update's row is its changed columns, then the id.
+  const updateTasks = chunkedWriter(
+    connection.prepare(updateSql("task", TASK_CHANGE_COLUMNS)),
+    connection.prepare(updateManySql("task", TASK_CHANGE_COLUMNS, ROWS_PER_STATEMENT)),
+    TASK_CHANGE_COLUMNS.length + 1,
+  );
+  const insertEvents = chunkedWriter(
+    connection.prepare(insertSql("run_event", EVENT_COLUMNS, 1)),
+    connection.prepare(insertSql("run_event", EVENT_COLUMNS, ROWS_PER_STATEMENT)),
+    EVENT_COLUMNS.length,
+  );
 
   const writeBatch = connection.transaction((batch: Batch) => {
-    for (const run of batch.newRuns) insertRun.run(runRow(run));
-    insertTasks(batch.newTasks);
+    for (const run of batch.newRuns) insertRun.run(...runRow(run));
+    insertTasks(Array.from(batch.newTasks, taskRow));
     // Rows inserted in this batch were written in their latest state already.
-    for (const run of batch.changedRuns) if (!batch.newRuns.has(run)) updateRun.run(runChanges(run));
-    updateTasks(batch.changedTasks, batch.newTasks);
-    insertEvents(batch.events);
+    for (const run of batch.changedRuns) if (!batch.newRuns.has(run)) updateRun.run(...runChanges(run));
+    const changedTasks: Row[] = [];
+    for (const task of batch.changedTasks) if (!batch.newTasks.has(task)) changedTasks.push(taskChanges(task));
+    updateTasks(changedTasks);
+    insertEvents(batch.events.map(eventRow));
   });
 
   return {
@@ -74,57 +89,27 @@ export function createSqliteBatchWriter(databaseUrl: string): BatchWriter {
   };
 }
 
-/** Inserts items as rows, ROWS_PER_STATEMENT at a time, then the remainder one by one, in order. */
-function rowInserter<Item>(
-  connection: Database.Database,
-  table: string,
-  columns: readonly string[],
-  toRow: (item: Item) => Row,
-): (items: Iterable<Item>) => void {
-  const single = connection.prepare(insertSql(table, columns, 1));
-  const chunk = connection.prepare(insertSql(table, columns, ROWS_PER_STATEMENT));
+/**
+ * Writes rows in order: ROWS_PER_STATEMENT at a time through `chunk` (the same statement repeated
+ * for that many rows), the remainder one by one through `single`.
+ */
+function chunkedWriter(single: Database.Statement, chunk: Database.Statement, columns: number): (rows: Row[]) => void {
   // Reused for every chunk: the values of ROWS_PER_STATEMENT rows, one after the other.
-  const values: Row = new Array(columns.length * ROWS_PER_STATEMENT);
-  return (items) => {
-    const rows: Row[] = [];
-    for (const item of items) {
-      rows.push(toRow(item));
-      if (rows.length < ROWS_PER_STATEMENT) continue;
+  const values: Row = new Array(columns * ROWS_PER_STATEMENT);
+  return (rows) => {
+    let next = 0;
+    for (; next + ROWS_PER_STATEMENT <= rows.length; next += ROWS_PER_STATEMENT) {
       let index = 0;
-      for (const row of rows) for (const value of row) values[index++] = value;
-      chunk.run(values);
-      rows.length = 0;
+      for (let row = next; row < next + ROWS_PER_STATEMENT; row++) for (const value of rows[row]!) values[index++] = value;
+      chunk.run(...values);
     }
-    for (const row of rows) single.run(row);
+    for (; next < rows.length; next++) single.run(...rows[next]!);
   };
 }
 
-/** Updates the rows of items not in `skipped`, ROWS_PER_STATEMENT at a time, then the remainder one by one. */
-function rowUpdater<Item>(
-  connection: Database.Database,
-  table: string,
-  columns: readonly string[],
-  toRow: (item: Item) => Row,
-): (items: Iterable<Item>, skipped: ReadonlySet<Item>) => void {
-  const single = connection.prepare(updateSql(table, columns));
-  const chunk = connection.prepare(updateManySql(table, columns, ROWS_PER_STATEMENT));
-  const values: Row = new Array(columns.length * ROWS_PER_STATEMENT + ROWS_PER_STATEMENT);
-  return (items, skipped) => {
-    const rows: Row[] = [];
-    for (const item of items) {
-      if (skipped.has(item)) continue;
-      rows.push(toRow(item));
-      if (rows.length < ROWS_PER_STATEMENT) continue;
-      let index = 0;
-      for (const row of rows) for (const value of row) values[index++] = value;
-      chunk.run(values);
-      rows.length = 0;
-    }
-    for (const row of rows) single.run(row);
-  };
-}
-
-// Values are bound by position, from arrays in column order: no object per row.
+// Values are bound by position, from arrays in column order: no object per row. They are passed as
+// arguments (spread), not as one array: better-sqlite3 reads an array element by element through
+// the V8 API, which costs more than the spread.
 function insertSql(table: string, columns: readonly string[], rows: number): string {
   const placeholders = `(${columns.map(() => "?").join(", ")})`;
   return `INSERT INTO "${table}" (${columns.map((column) => `"${column}"`).join(", ")}) VALUES ${Array.from({ length: rows }, () => placeholders).join(", ")}`;
