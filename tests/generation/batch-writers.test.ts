@@ -5,7 +5,7 @@ import { createPrismaBatchWriter } from "@/server/generation/prisma-batch-writer
 import type { RunEvent } from "@/server/generation/run-events";
 import type { StoredRun, StoredTask } from "@/server/generation/run-rows";
 import type { Batch, BatchWriter } from "@/server/generation/run-store";
-import { createSqliteBatchWriter } from "@/server/generation/sqlite-batch-writer";
+import { createSqliteBatchWriter, ROWS_PER_STATEMENT } from "@/server/generation/sqlite-batch-writer";
 import { createTestDatabase, type TestDatabase } from "../helpers/database";
 
 const databases: TestDatabase[] = [];
@@ -104,4 +104,70 @@ test("the SQLite and the Prisma writer store the same rows", async () => {
     [1, "run-start", { total: 2, resumed: false }],
     [2, "task-end", { key: "image-1", status: "succeeded", attempts: 2, durationMs: 9, output: { file: "image-1.png" } }],
   ]);
+});
+
+// The SQLite writer inserts and updates rows in chunks of ROWS_PER_STATEMENT and the remainder one by one.
+async function writeManyAndRead(createWriter: (database: TestDatabase) => BatchWriter) {
+  const database = await createTestDatabase();
+  databases.push(database);
+  const writer = createWriter(database);
+  const run = storedRun();
+  const tasks = Array.from({ length: ROWS_PER_STATEMENT + 3 }, (_, index) => ({ ...storedTask(index + 1), id: `task-${index + 1}`, dependsOn: [] }));
+  run.counts.total = tasks.length;
+  // A task inserted in a batch is written in its latest state; it needs no update in the same batch.
+  await writer.write(batch({ newRuns: new Set([run]), newTasks: new Set(tasks), changedTasks: new Set(tasks.slice(0, 2)) }));
+  tasks.forEach((task, index) => {
+    Object.assign(task, {
+      status: index % 2 === 0 ? "succeeded" : "failed",
+      attempts: index + 1,
+      outputJson: index % 2 === 0 ? JSON.stringify({ file: `image-${index}.png` }) : null,
+      lastError: index % 2 === 0 ? null : `failed ${index}`,
+      startedAt: QUEUED_AT + index,
+      endedAt: QUEUED_AT + 2 * index,
+      durationMs: index,
+    });
+  });
+  const events: RunEvent[] = Array.from({ length: 2 * ROWS_PER_STATEMENT + 5 }, (_, index) => ({
+    runId: "run-1",
+    seq: index + 1,
+    type: "task-start",
+    payload: { key: `image-${index}`, kind: "image" },
+    createdAt: new Date(QUEUED_AT + index),
+  }));
+  await writer.write(batch({ changedTasks: new Set(tasks), events }));
+  writer.close();
+
+  const db = database.db;
+  return {
+    tasks: await db.task.findMany({ where: { runId: "run-1" }, orderBy: { position: "asc" } }),
+    events: await db.runEvent.findMany({ where: { runId: "run-1" }, orderBy: { seq: "asc" } }),
+  };
+}
+
+test("rows inserted and updated in chunks and one by one are the same rows the Prisma writer stores", async () => {
+  const sqlite = await writeManyAndRead((database) => createSqliteBatchWriter(database.url));
+  const prisma = await writeManyAndRead((database) => createPrismaBatchWriter(database.db));
+  expect(sqlite).toEqual(prisma);
+  expect(sqlite.tasks.map((task) => [task.id, task.key, task.position, task.input, task.status, task.attempts, task.lastError, task.durationMs])).toEqual(
+    Array.from({ length: ROWS_PER_STATEMENT + 3 }, (_, index) => [
+      `task-${index + 1}`,
+      `image-${index + 1}`,
+      index,
+      JSON.stringify({ prompt: `picture ${index + 1}` }),
+      index % 2 === 0 ? "succeeded" : "failed",
+      index + 1,
+      index % 2 === 0 ? null : `failed ${index}`,
+      index,
+    ]),
+  );
+  expect(sqlite.tasks.map((task) => [task.output, task.startedAt, task.endedAt])).toEqual(
+    Array.from({ length: ROWS_PER_STATEMENT + 3 }, (_, index) => [
+      index % 2 === 0 ? JSON.stringify({ file: `image-${index}.png` }) : null,
+      new Date(QUEUED_AT + index),
+      new Date(QUEUED_AT + 2 * index),
+    ]),
+  );
+  expect(sqlite.events.map((event) => [event.seq, JSON.parse(event.payload), event.createdAt])).toEqual(
+    Array.from({ length: 2 * ROWS_PER_STATEMENT + 5 }, (_, index) => [index + 1, { key: `image-${index}`, kind: "image" }, new Date(QUEUED_AT + index)]),
+  );
 });

@@ -110,7 +110,9 @@ export function createEngine(options: EngineOptions): Engine {
   const endings = new Map<string, Promise<void>>();
   const waiters = new Map<string, Array<() => void>>();
   const line = new RunLine<RunState>(settings.maxConcurrentRuns);
-  const executions = new Set<Promise<void>>();
+  /** Tasks whose execute() has not returned; shutdown waits for them to reach zero. */
+  let executing = 0;
+  let whenIdle: (() => void) | null = null;
   let closed = false;
 
   const budgets: Record<TaskKind, AdaptiveConcurrency> = {
@@ -215,9 +217,8 @@ export function createEngine(options: EngineOptions): Engine {
     setTaskStatus(run, task, "running");
     run.running++;
     emit(run, "task-start", { key: task.key, kind: task.kind });
-    const execution = executeTask(run, task);
-    executions.add(execution);
-    void execution.finally(() => executions.delete(execution));
+    executing++;
+    void executeTask(run, task);
   }
 
   async function executeTask(run: RunState, task: TaskState): Promise<void> {
@@ -236,8 +237,8 @@ export function createEngine(options: EngineOptions): Engine {
       addTasks(tasks) {
         added.push(...tasks);
       },
-      callProvider: (kind, call) =>
-        callProvider({
+      callProvider(kind, call) {
+        return callProvider({
           call,
           budget: budgets[kind],
           signal,
@@ -267,13 +268,16 @@ export function createEngine(options: EngineOptions): Engine {
           onFailure(failure) {
             if (failure.rateLimited) run.tally.rateLimited++;
           },
-        }),
+        });
+      },
     };
     try {
       const output = await handler.execute({ id: task.id, key: task.key, kind: task.kind, input: JSON.parse(task.inputJson) }, context);
       succeedTask(run, task, output, added);
     } catch (error) {
       failTask(run, task, error);
+    } finally {
+      if (--executing === 0) whenIdle?.();
     }
   }
 
@@ -559,7 +563,7 @@ export function createEngine(options: EngineOptions): Engine {
       if (closed) return;
       closed = true;
       for (const run of runs.values()) run.abort.abort(new EngineShutdown());
-      await Promise.allSettled([...executions]);
+      if (executing > 0) await new Promise<void>((resolve) => (whenIdle = resolve));
       await store.flush();
       writer.close();
     },

@@ -73,43 +73,70 @@ class AttemptTimeout extends Error {
  * its signal still gives the slot back on time.
  */
 function attemptWithTimeout<T>(call: ProviderCall<T>, attempt: number, taskSignal: AbortSignal, timeoutMs: number): Promise<T> {
-  const controller = new AbortController();
   return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      const timeout = new AttemptTimeout(timeoutMs);
-      controller.abort(timeout);
-      finish();
-      reject(new ProviderError(timeout.message, { kind: "timeout", isRetryable: true, cause: timeout }));
-    }, timeoutMs);
-    const onAbort = () => {
-      controller.abort(taskSignal.reason);
-      finish();
-      reject(taskSignal.reason);
-    };
-    const finish = () => {
-      clearTimeout(timer);
-      taskSignal.removeEventListener("abort", onAbort);
-    };
-    taskSignal.addEventListener("abort", onAbort, { once: true });
+    const guard = new AttemptGuard(taskSignal, timeoutMs, reject);
     let pending: Promise<T>;
     try {
-      pending = call(controller.signal, attempt);
+      pending = call(guard.controller.signal, attempt);
     } catch (error) {
       pending = Promise.reject(error);
     }
     pending.then(
       (value) => {
-        finish();
+        guard.finish();
         resolve(value);
       },
       (error: unknown) => {
-        finish();
+        guard.finish();
         // After a timeout the provider reports the abort; the timeout error has been given already.
-        if (controller.signal.aborted && controller.signal.reason instanceof AttemptTimeout) return;
-        reject(error);
+        if (!guard.timedOut) reject(error);
       },
     );
   });
+}
+
+/**
+ * One attempt's deadline and its link to the task's signal. It is the task signal's abort
+ * listener itself (handleEvent) and its timer's argument, so an attempt costs no closures here:
+ * there is one per provider call, thousands a second.
+ */
+class AttemptGuard {
+  readonly controller = new AbortController();
+  timedOut = false;
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(
+    private readonly taskSignal: AbortSignal,
+    private readonly timeoutMs: number,
+    private readonly reject: (error: unknown) => void,
+  ) {
+    this.timer = setTimeout(expire, timeoutMs, this);
+    taskSignal.addEventListener("abort", this);
+  }
+
+  /** The task's signal aborted: cancellation or shutdown. */
+  handleEvent(): void {
+    this.controller.abort(this.taskSignal.reason);
+    this.finish();
+    this.reject(this.taskSignal.reason);
+  }
+
+  expire(): void {
+    const timeout = new AttemptTimeout(this.timeoutMs);
+    this.timedOut = true;
+    this.controller.abort(timeout);
+    this.finish();
+    this.reject(new ProviderError(timeout.message, { kind: "timeout", isRetryable: true, cause: timeout }));
+  }
+
+  finish(): void {
+    clearTimeout(this.timer);
+    this.taskSignal.removeEventListener("abort", this);
+  }
+}
+
+function expire(guard: AttemptGuard): void {
+  guard.expire();
 }
 
 function describeFailure(error: unknown, attempt: number): AttemptFailure {

@@ -53,20 +53,26 @@ export const TASK_COLUMNS = [
 export const TASK_CHANGE_COLUMNS = ["output", "status", "attempts", "lastError", "startedAt", "endedAt", "durationMs"] as const;
 export const EVENT_COLUMNS = ["runId", "seq", "type", "payload", "createdAt"] as const;
 
-let lastMilliseconds = Number.NaN;
-let lastTime = "";
-
 /**
- * The Prisma SQLite adapter stores DateTime as ISO 8601 text with an explicit offset; match it.
- * Rows written together mostly share their millisecond, so the last result is reused.
+ * The texts of the last few times formatted. A batch's rows share a handful of milliseconds (each
+ * task's start and end, its events), but alternate between them, so one is not enough.
  */
+const RECENT_TIMES = 16;
+const recentMilliseconds: number[] = new Array<number>(RECENT_TIMES).fill(Number.NaN);
+const recentTexts: string[] = new Array<string>(RECENT_TIMES).fill("");
+let nextSlot = 0;
+
+/** The Prisma SQLite adapter stores DateTime as ISO 8601 text with an explicit offset; match it. */
 export function sqliteTime(milliseconds: number | null): string | null {
   if (milliseconds === null) return null;
-  if (milliseconds !== lastMilliseconds) {
-    lastMilliseconds = milliseconds;
-    lastTime = new Date(milliseconds).toISOString().slice(0, -1) + "+00:00";
+  for (let slot = 0; slot < RECENT_TIMES; slot++) {
+    if (recentMilliseconds[slot] === milliseconds) return recentTexts[slot]!;
   }
-  return lastTime;
+  const text = new Date(milliseconds).toISOString().slice(0, -1) + "+00:00";
+  recentMilliseconds[nextSlot] = milliseconds;
+  recentTexts[nextSlot] = text;
+  nextSlot = (nextSlot + 1) % RECENT_TIMES;
+  return text;
 }
 
 export function runRow(run: StoredRun): Row {

@@ -4,17 +4,33 @@
 // much cheaper than a call into crypto for every task.
 let lastTime = 0;
 let counter = 0;
+/** The time and random parts for ids of lastTime: a run's thousands of tasks share them. */
+let timePart = "";
+let randomPart = "";
 
-/** 32 lowercase hex characters: milliseconds (12), a counter within the millisecond (4), random (16). */
+/**
+ * 32 lowercase hex characters: milliseconds (12), a counter within the millisecond (4), random (16).
+ * The counter keeps ids of one process unique; the random part, drawn once per millisecond, keeps
+ * them apart from ids another process makes in the same millisecond.
+ */
 export function sortableId(): string {
   const now = Date.now();
   if (now > lastTime) {
-    lastTime = now;
-    counter = 0;
+    startMillisecond(now);
+  } else if (counter === 0xffff) {
+    // The counter is used up: borrow the next millisecond rather than repeat an id.
+    startMillisecond(lastTime + 1);
   } else {
-    counter = (counter + 1) & 0xffff;
+    counter++;
   }
-  return lastTime.toString(16).padStart(12, "0") + counter.toString(16).padStart(4, "0") + randomHex() + randomHex();
+  return timePart + counter.toString(16).padStart(4, "0") + randomPart;
+}
+
+function startMillisecond(time: number): void {
+  lastTime = time;
+  counter = 0;
+  timePart = time.toString(16).padStart(12, "0");
+  randomPart = randomHex() + randomHex();
 }
 
 function randomHex(): string {

@@ -23,9 +23,15 @@ import {
   TASK_COLUMNS,
   taskChanges,
   taskRow,
+  type Row,
 } from "./run-rows";
 
 const BUSY_RETRY_MS = 5;
+/**
+ * Rows per multi-row INSERT or UPDATE. A statement call costs about as much as the row it writes,
+ * so rows are written in chunks and only the remainder one by one.
+ */
+export const ROWS_PER_STATEMENT = 32;
 
 export function createSqliteBatchWriter(databaseUrl: string): BatchWriter {
   const file = sqliteFilePath(databaseUrl);
@@ -35,19 +41,34 @@ export function createSqliteBatchWriter(databaseUrl: string): BatchWriter {
   connection.pragma("synchronous = NORMAL");
   connection.pragma("foreign_keys = ON");
 
-  const insertRun = connection.prepare(insertSql("run", RUN_COLUMNS));
+  const insertRun = connection.prepare(insertSql("run", RUN_COLUMNS, 1));
   const updateRun = connection.prepare(updateSql("run", RUN_CHANGE_COLUMNS));
-  const insertTask = connection.prepare(insertSql("task", TASK_COLUMNS));
-  const updateTask = connection.prepare(updateSql("task", TASK_CHANGE_COLUMNS));
-  const insertEvent = connection.prepare(insertSql("run_event", EVENT_COLUMNS));
+  const insertTasks = chunkedWriter(
+    connection.prepare(insertSql("task", TASK_COLUMNS, 1)),
+    connection.prepare(insertSql("task", TASK_COLUMNS, ROWS_PER_STATEMENT)),
+    TASK_COLUMNS.length,
+  );
+  // An update's row is its changed columns, then the id.
+  const updateTasks = chunkedWriter(
+    connection.prepare(updateSql("task", TASK_CHANGE_COLUMNS)),
+    connection.prepare(updateManySql("task", TASK_CHANGE_COLUMNS, ROWS_PER_STATEMENT)),
+    TASK_CHANGE_COLUMNS.length + 1,
+  );
+  const insertEvents = chunkedWriter(
+    connection.prepare(insertSql("run_event", EVENT_COLUMNS, 1)),
+    connection.prepare(insertSql("run_event", EVENT_COLUMNS, ROWS_PER_STATEMENT)),
+    EVENT_COLUMNS.length,
+  );
 
   const writeBatch = connection.transaction((batch: Batch) => {
-    for (const run of batch.newRuns) insertRun.run(runRow(run));
-    for (const task of batch.newTasks) insertTask.run(taskRow(task));
+    for (const run of batch.newRuns) insertRun.run(...runRow(run));
+    insertTasks(Array.from(batch.newTasks, taskRow));
     // Rows inserted in this batch were written in their latest state already.
-    for (const run of batch.changedRuns) if (!batch.newRuns.has(run)) updateRun.run(runChanges(run));
-    for (const task of batch.changedTasks) if (!batch.newTasks.has(task)) updateTask.run(taskChanges(task));
-    for (const event of batch.events) insertEvent.run(eventRow(event));
+    for (const run of batch.changedRuns) if (!batch.newRuns.has(run)) updateRun.run(...runChanges(run));
+    const changedTasks: Row[] = [];
+    for (const task of batch.changedTasks) if (!batch.newTasks.has(task)) changedTasks.push(taskChanges(task));
+    updateTasks(changedTasks);
+    insertEvents(batch.events.map(eventRow));
   });
 
   return {
@@ -68,12 +89,44 @@ export function createSqliteBatchWriter(databaseUrl: string): BatchWriter {
   };
 }
 
-// Values are bound by position, from arrays in column order: no object per row.
-function insertSql(table: string, columns: readonly string[]): string {
-  return `INSERT INTO "${table}" (${columns.map((column) => `"${column}"`).join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`;
+/**
+ * Writes rows in order: ROWS_PER_STATEMENT at a time through `chunk` (the same statement repeated
+ * for that many rows), the remainder one by one through `single`.
+ */
+function chunkedWriter(single: Database.Statement, chunk: Database.Statement, columns: number): (rows: Row[]) => void {
+  // Reused for every chunk: the values of ROWS_PER_STATEMENT rows, one after the other.
+  const values: Row = new Array(columns * ROWS_PER_STATEMENT);
+  return (rows) => {
+    let next = 0;
+    for (; next + ROWS_PER_STATEMENT <= rows.length; next += ROWS_PER_STATEMENT) {
+      let index = 0;
+      for (let row = next; row < next + ROWS_PER_STATEMENT; row++) for (const value of rows[row]!) values[index++] = value;
+      chunk.run(...values);
+    }
+    for (; next < rows.length; next++) single.run(...rows[next]!);
+  };
+}
+
+// Values are bound by position, from arrays in column order: no object per row. They are passed as
+// arguments (spread), not as one array: better-sqlite3 reads an array element by element through
+// the V8 API, which costs more than the spread.
+function insertSql(table: string, columns: readonly string[], rows: number): string {
+  const placeholders = `(${columns.map(() => "?").join(", ")})`;
+  return `INSERT INTO "${table}" (${columns.map((column) => `"${column}"`).join(", ")}) VALUES ${Array.from({ length: rows }, () => placeholders).join(", ")}`;
 }
 
 /** Rows of an update list the changed columns, then the id. */
 function updateSql(table: string, columns: readonly string[]): string {
   return `UPDATE "${table}" SET ${columns.map((column) => `"${column}" = ?`).join(", ")} WHERE "id" = ?`;
+}
+
+/** One UPDATE … FROM (VALUES …) for `rows` rows (ids unique); VALUES names its columns column1, column2, … */
+function updateManySql(table: string, columns: readonly string[], rows: number): string {
+  const placeholders = `(${[...columns, "id"].map(() => "?").join(", ")})`;
+  const assignments = columns.map((column, index) => `"${column}" = changed.column${index + 1}`).join(", ");
+  return (
+    `UPDATE "${table}" SET ${assignments} ` +
+    `FROM (VALUES ${Array.from({ length: rows }, () => placeholders).join(", ")}) AS changed ` +
+    `WHERE "${table}"."id" = changed.column${columns.length + 1}`
+  );
 }

@@ -33,19 +33,24 @@ export function validateTaskSpecs(added: readonly TaskSpec[], existingKeys: Read
 }
 
 function assertAcyclic(added: readonly TaskSpec[], addedKeys: ReadonlySet<string>): void {
-  const byKey = new Map(added.map((spec) => [spec.key, spec]));
+  // Only tasks with dependencies can close a cycle; most runs have few or none.
+  const withDependencies = new Map<string, readonly string[]>();
+  for (const spec of added) if (spec.dependsOn?.length) withDependencies.set(spec.key, spec.dependsOn);
   const state = new Map<string, "visiting" | "done">();
-  const visit = (key: string, path: string[]) => {
+  const path: string[] = [];
+  const visit = (key: string) => {
     const seen = state.get(key);
     if (seen === "done") return;
     if (seen === "visiting") {
       throw new AppError("BAD_REQUEST", `Tasks depend on each other in a cycle: ${[...path, key].join(" → ")}`);
     }
     state.set(key, "visiting");
-    for (const dependency of byKey.get(key)?.dependsOn ?? []) {
-      if (addedKeys.has(dependency)) visit(dependency, [...path, key]);
+    path.push(key);
+    for (const dependency of withDependencies.get(key) ?? []) {
+      if (addedKeys.has(dependency)) visit(dependency);
     }
+    path.pop();
     state.set(key, "done");
   };
-  for (const spec of added) visit(spec.key, []);
+  for (const key of withDependencies.keys()) visit(key);
 }
