@@ -17,7 +17,11 @@ export interface EngineSettings {
   retry: RetrySettings;
   /** Lower the concurrency on 429 and raise it again while calls succeed. */
   adaptive: boolean;
-  /** How long state changes are collected before one transaction writes them. */
+  /**
+   * How long state changes are collected before one transaction writes them, under load (the
+   * first change after a quiet spell is written at once). 25 ms is invisible next to a provider
+   * call and, against 10 ms, cut the engine's CPU per task by 3–15 µs (bench/engine-overhead.ts).
+   */
   writeIntervalMs: number;
 }
 
@@ -29,7 +33,7 @@ export const DEFAULT_ENGINE_SETTINGS: EngineSettings = {
   timeoutMs: { text: 120_000, image: 120_000 },
   retry: { maxAttempts: 4, baseDelayMs: 500, maxDelayMs: 30_000 },
   adaptive: true,
-  writeIntervalMs: 10,
+  writeIntervalMs: 25,
 };
 
 export function engineSettingsFromEnv(env: Env): EngineSettings {
