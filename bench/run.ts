@@ -126,13 +126,13 @@ try {
   const concurrencyBound = "concurrency-bound";
   for (const n of ONLY === "rate" ? [] : SIZES) {
     // Serial at N = 1000 would take N·L and show nothing new: it is N·L by construction.
-    const rows: Array<[string, number, () => Promise<Tally>]> = [
+    const baselines: Array<[string, number, () => Promise<Tally>]> = [
       ["serial", 1, () => serial(n, plainCall)],
       ["Promise.all (unbounded)", n, () => unbounded(n, plainCall)],
       ["p-limit pool of 5", 5, () => pool(n, plainCall, 5)],
       [`p-limit pool of ${CAP}`, CAP, () => pool(n, plainCall, CAP)],
     ];
-    for (const [strategy, concurrency, work] of rows) {
+    for (const [strategy, concurrency, work] of baselines) {
       if (runs(strategy) && (strategy !== "serial" || n <= 100)) await record(concurrencyBound, strategy, n, concurrency, bound(n, concurrency, null), work);
     }
     await engineRow(concurrencyBound, `engine, fixed cap ${CAP}`, n, bound(n, CAP, null), false);
@@ -143,12 +143,12 @@ try {
   await fake.configure({ rateLimit: RATE });
   for (const n of ONLY === "concurrency" ? [] : SIZES.filter((size) => size >= 100)) {
     const rate = RATE.ratePerSecond;
-    const rows: Array<[string, number, () => Promise<Tally>]> = [
+    const baselines: Array<[string, number, () => Promise<Tally>]> = [
       ["Promise.all + SDK retries", n, () => unbounded(n, sdkRetryCall)],
       ["p-limit pool of 5 + SDK retries", 5, () => pool(n, sdkRetryCall, 5)],
       [`p-limit pool of ${CAP} + SDK retries`, CAP, () => pool(n, sdkRetryCall, CAP)],
     ];
-    for (const [strategy, concurrency, work] of rows) {
+    for (const [strategy, concurrency, work] of baselines) {
       if (runs(strategy)) await record(rateBound, strategy, n, concurrency, bound(n, concurrency, rate), work);
     }
     await engineRow(rateBound, `engine, fixed cap ${CAP}`, n, bound(n, CAP, rate), false);

@@ -101,26 +101,16 @@ function runState(run: StoredRun): Row {
 }
 
 export function taskRow(task: StoredTask): Row {
-  return [
-    task.id,
-    task.runId,
-    task.key,
-    task.kind,
-    JSON.stringify(task.dependsOn),
-    task.inputJson,
-    task.position,
-    task.outputJson,
-    task.status,
-    task.attempts,
-    task.lastError,
-    sqliteTime(task.startedAt),
-    sqliteTime(task.endedAt),
-    task.durationMs,
-  ];
+  return [task.id, task.runId, task.key, task.kind, JSON.stringify(task.dependsOn), task.inputJson, task.position, ...taskState(task)];
 }
 
 /** TASK_CHANGE_COLUMNS, then the id: an update never re-serialises the input. */
 export function taskChanges(task: StoredTask): Row {
+  return [...taskState(task), task.id];
+}
+
+/** The values of TASK_CHANGE_COLUMNS: what changes as a task runs. */
+function taskState(task: StoredTask): Row {
   return [
     task.outputJson,
     task.status,
@@ -129,7 +119,6 @@ export function taskChanges(task: StoredTask): Row {
     sqliteTime(task.startedAt),
     sqliteTime(task.endedAt),
     task.durationMs,
-    task.id,
   ];
 }
 

@@ -5,7 +5,7 @@ import { Readable } from "node:stream";
 import yazl from "yazl";
 import type { Database } from "@/server/db";
 import type { ImageStore } from "@/server/storage/image-store";
-import { findProject } from "./projects";
+import { findProject, imageParameters } from "./projects";
 
 const parseList = (json: string): string[] => JSON.parse(json) as string[];
 
@@ -46,16 +46,7 @@ export async function exportProject(db: Database, images: ImageStore, userId: st
             version: image.version,
             width: image.width,
             height: image.height,
-            parameters: {
-              provider: image.provider,
-              model: image.model,
-              size: image.size,
-              quality: image.quality,
-              style: image.style,
-              prompt: image.prompt,
-              negativePrompt: image.negativePrompt,
-              seed: image.seed,
-            },
+            parameters: imageParameters(image),
             revisedPrompt: image.revisedPrompt,
             attempts: image.attempts,
             durationMs: image.durationMs,

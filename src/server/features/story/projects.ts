@@ -2,6 +2,7 @@
 // characters, regenerate, switch image versions, delete. Access is by team membership of the
 // project's team; anyone else is told the project does not exist.
 import crypto from "node:crypto";
+import type { SceneImage } from "@/generated/prisma/client";
 import type { Database } from "@/server/db";
 import { AppError, notFound } from "@/server/errors";
 import type { Engine } from "@/server/generation/engine";
@@ -168,15 +169,8 @@ export async function getProject(services: StoryServices, userId: string, projec
         version: image.version,
         width: image.width,
         height: image.height,
-        provider: image.provider,
-        model: image.model,
-        size: image.size,
-        quality: image.quality,
-        style: image.style,
-        prompt: image.prompt,
-        negativePrompt: image.negativePrompt,
+        ...imageParameters(image),
         revisedPrompt: image.revisedPrompt,
-        seed: image.seed,
         attempts: image.attempts,
         durationMs: image.durationMs,
         createdAt: image.createdAt,
@@ -186,6 +180,20 @@ export async function getProject(services: StoryServices, userId: string, projec
 }
 
 export type ProjectView = Awaited<ReturnType<typeof getProject>>;
+
+/** What an image version was rendered with, as the project view and the export show it. */
+export function imageParameters(image: SceneImage) {
+  return {
+    provider: image.provider,
+    model: image.model,
+    size: image.size,
+    quality: image.quality,
+    style: image.style,
+    prompt: image.prompt,
+    negativePrompt: image.negativePrompt,
+    seed: image.seed,
+  };
+}
 
 async function findScene(db: Database, userId: string, projectId: string, sceneId: string) {
   await findProject(db, userId, projectId);
