@@ -2,10 +2,12 @@
 // engine, and the engine with a fixed or an adaptive global budget.
 import pLimit from "p-limit";
 import type { Database } from "@/server/db";
+import { z } from "zod";
 import { createEngine } from "@/server/generation/engine";
 import { DEFAULT_ENGINE_SETTINGS, type EngineSettings } from "@/server/generation/engine-settings";
-import { createInProcessEventBus } from "@/server/generation/event-bus";
-import { createSqliteBatchWriter } from "@/server/generation/sqlite-batch-writer";
+import { createInProcessEventBus } from "@/server/generation/events/event-bus";
+import { createSqliteBatchWriter } from "@/server/generation/storage/sqlite-batch-writer";
+import { defineTaskType } from "@/server/generation/types";
 import { createOpenAIClient } from "@/server/providers/openai/openai-client";
 import { createOpenAIImageModel } from "@/server/providers/openai/openai-image-model";
 import type { ImageModel } from "@/server/providers/types";
@@ -76,18 +78,22 @@ export function engineStrategy(database: BenchDatabase, call: Call, settings: Pa
     bus,
     settings: { ...DEFAULT_ENGINE_SETTINGS, ...settings },
   });
-  engine.registerHandler("bench", {
-    async execute(task, context) {
-      const index = (task.input as { index: number }).index;
-      await context.callProvider("image", (signal) => call(index, signal));
-      return null;
-    },
-  });
+  engine.registerTaskTypes([
+    defineTaskType({
+      name: "bench.image",
+      budget: "image",
+      input: z.object({ index: z.number() }),
+      async execute({ index }, context) {
+        await context.callProvider("image", (signal) => call(index, signal));
+        return null;
+      },
+    }),
+  ]);
   let runNumber = 0;
   return {
     async run(n, stop) {
       runNumber++;
-      const tasks = Array.from({ length: n }, (_, index) => ({ key: `image-${index}`, kind: "image" as const, input: { index } }));
+      const tasks = Array.from({ length: n }, (_, index) => ({ key: `image-${index}`, type: "bench.image", input: { index } }));
       // The run's end is the run-end event, published once committed: what a browser would see.
       const ended = new Promise<void>((resolve) => {
         const original = bus.publish;

@@ -35,6 +35,7 @@ export const envSchema = z
     MAX_CONCURRENT: positiveInt(20),
     MAX_CONCURRENT_TEXT: wholeNumber().optional(),
     MAX_CONCURRENT_IMAGE: wholeNumber().optional(),
+    MAX_CONCURRENT_VISION: wholeNumber().optional(),
     BATCH_DEFAULT_WORKERS: positiveInt(5),
     BATCH_MAX_WORKERS: positiveInt(20),
     BATCH_MAX_CONCURRENT: positiveInt(10),

@@ -1,11 +1,11 @@
 // The engine's two writers (its own SQLite connection and Prisma raw SQL) store the same rows:
 // a run and its tasks inserted, then updated, with their events, read back through Prisma.
 import { afterAll, expect, test } from "vitest";
-import { createPrismaBatchWriter } from "@/server/generation/prisma-batch-writer";
-import type { RunEvent } from "@/server/generation/run-events";
-import type { StoredRun, StoredTask } from "@/server/generation/run-rows";
-import type { Batch, BatchWriter } from "@/server/generation/run-store";
-import { createSqliteBatchWriter, ROWS_PER_STATEMENT } from "@/server/generation/sqlite-batch-writer";
+import { createPrismaBatchWriter } from "@/server/generation/storage/prisma-batch-writer";
+import type { RunEvent } from "@/server/generation/events/run-events";
+import type { StoredRun, StoredTask } from "@/server/generation/storage/run-rows";
+import type { Batch, BatchWriter } from "@/server/generation/storage/run-store";
+import { createSqliteBatchWriter, ROWS_PER_STATEMENT } from "@/server/generation/storage/sqlite-batch-writer";
 import { createTestDatabase, type TestDatabase } from "../helpers/database";
 
 const databases: TestDatabase[] = [];
@@ -37,6 +37,7 @@ function storedTask(index: number): StoredTask {
     id: `task-${index}`,
     runId: "run-1",
     key: `image-${index}`,
+    type: "pipeline.image",
     kind: "image",
     dependsOn: index === 2 ? ["image-1"] : [],
     inputJson: JSON.stringify({ prompt: `picture ${index}` }),

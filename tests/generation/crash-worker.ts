@@ -2,14 +2,14 @@
 // `submit` starts a run of image tasks and prints its id; `resume` picks up whatever a killed
 // process left and exits once it is done.
 import { createDatabase } from "@/server/db";
-import { createTestEngine, imageHandler, imageTasks } from "./engine-fixtures";
+import { createTestEngine, imageTaskType, imageTasks } from "./engine-fixtures";
 
 const { DATABASE_URL, FAKE_PROVIDER_URL, IMAGE_DIRECTORY, WORKER_MODE, TASK_COUNT } = process.env;
 if (!DATABASE_URL || !FAKE_PROVIDER_URL || !IMAGE_DIRECTORY) throw new Error("DATABASE_URL, FAKE_PROVIDER_URL and IMAGE_DIRECTORY are required");
 
 const database = createDatabase(DATABASE_URL);
 const engine = createTestEngine({ db: database, url: DATABASE_URL });
-engine.registerHandler("images", imageHandler({ baseUrl: FAKE_PROVIDER_URL, directory: IMAGE_DIRECTORY }));
+engine.registerTaskTypes([imageTaskType({ baseUrl: FAKE_PROVIDER_URL, directory: IMAGE_DIRECTORY })]);
 
 if (WORKER_MODE === "submit") {
   const runId = await engine.submitRun({

@@ -1,9 +1,10 @@
-// The engine's DAG semantics with in-process handlers: order, outputs, extension, failure
+// The engine's DAG semantics with in-process task types: order, outputs, extension, failure
 // propagation, final statuses and the event log. Provider behaviour is tested over HTTP elsewhere.
 import { afterAll, describe, expect, test } from "vitest";
 import { ProviderError } from "@/server/providers/types";
-import type { RunEvent } from "@/server/generation/run-events";
-import type { TaskHandler } from "@/server/generation/types";
+import type { RunEvent } from "@/server/generation/events/run-events";
+import { z } from "zod";
+import { defineTaskType, type TaskContext } from "@/server/generation/types";
 import { createTestDatabase } from "../helpers/database";
 import { createTestEngine } from "./engine-fixtures";
 
@@ -18,10 +19,12 @@ const owner = { teamId: "team-a", ownerId: "user-a" };
 
 /** Records the order in which tasks start; echoes its dependencies' outputs. */
 const executionOrder: string[] = [];
-engine.registerHandler("pipeline", {
-  async execute(task, context) {
+const stepInput = z.object({ fail: z.boolean().optional(), extend: z.number().int().optional(), index: z.number().optional() }).nullable();
+const step = {
+  input: stepInput,
+  async execute(input: z.infer<typeof stepInput>, context: TaskContext) {
+    const { task } = context;
     executionOrder.push(task.key);
-    const input = task.input as { fail?: boolean; extend?: number } | null;
     await context.callProvider("text", async () => {
       await new Promise((resolve) => setTimeout(resolve, 1));
       if (input?.fail) throw new ProviderError("bad prompt", { kind: "bad-request", status: 400, isRetryable: false });
@@ -30,7 +33,7 @@ engine.registerHandler("pipeline", {
       context.addTasks(
         Array.from({ length: input.extend }, (_, index) => ({
           key: `${task.key}/child-${index + 1}`,
-          kind: "image" as const,
+          type: "pipeline.image",
           dependsOn: [task.key],
           input: { index: index + 1 },
         })),
@@ -38,7 +41,11 @@ engine.registerHandler("pipeline", {
     }
     return { key: task.key, saw: context.dependencies };
   },
-} satisfies TaskHandler);
+};
+engine.registerTaskTypes([
+  defineTaskType({ name: "pipeline.step", budget: "text", ...step }),
+  defineTaskType({ name: "pipeline.image", budget: "image", ...step }),
+]);
 
 async function events(runId: string): Promise<RunEvent[]> {
   return engine.eventsAfter(runId, 0);
@@ -52,10 +59,10 @@ describe("a run's DAG", () => {
       ...owner,
       maxWorkers: 4,
       tasks: [
-        { key: "join", kind: "text", dependsOn: ["left", "right"] },
-        { key: "left", kind: "text", dependsOn: ["root"] },
-        { key: "right", kind: "text", dependsOn: ["root"] },
-        { key: "root", kind: "text" },
+        { key: "join", type: "pipeline.step", dependsOn: ["left", "right"] },
+        { key: "left", type: "pipeline.step", dependsOn: ["root"] },
+        { key: "right", type: "pipeline.step", dependsOn: ["root"] },
+        { key: "root", type: "pipeline.step" },
       ],
     });
     const run = await engine.waitForRun(runId);
@@ -70,7 +77,7 @@ describe("a run's DAG", () => {
   });
 
   test("tasks added by a stage are stored and run after it", async () => {
-    const runId = await engine.submitRun({ kind: "pipeline", ...owner, tasks: [{ key: "analyse", kind: "text", input: { extend: 3 } }] });
+    const runId = await engine.submitRun({ kind: "pipeline", ...owner, tasks: [{ key: "analyse", type: "pipeline.step", input: { extend: 3 } }] });
     const run = await engine.waitForRun(runId);
     expect(run.status).toBe("succeeded");
     expect(run.tasks.map((task) => task.key)).toEqual(["analyse", "analyse/child-1", "analyse/child-2", "analyse/child-3"]);
@@ -83,10 +90,10 @@ describe("a run's DAG", () => {
       kind: "pipeline",
       ...owner,
       tasks: [
-        { key: "core", kind: "text" },
-        { key: "broken", kind: "text", dependsOn: ["core"], input: { fail: true } },
-        { key: "after-broken", kind: "text", dependsOn: ["broken"] },
-        { key: "sibling", kind: "text", dependsOn: ["core"] },
+        { key: "core", type: "pipeline.step" },
+        { key: "broken", type: "pipeline.step", dependsOn: ["core"], input: { fail: true } },
+        { key: "after-broken", type: "pipeline.step", dependsOn: ["broken"] },
+        { key: "sibling", type: "pipeline.step", dependsOn: ["core"] },
       ],
     });
     const run = await engine.waitForRun(runId);
@@ -102,9 +109,9 @@ describe("a run's DAG", () => {
       kind: "pipeline",
       ...owner,
       tasks: [
-        { key: "a", kind: "text", input: { extend: 2 } },
-        { key: "b", kind: "text", input: { fail: true } },
-        { key: "c", kind: "text", dependsOn: ["b"] },
+        { key: "a", type: "pipeline.step", input: { extend: 2 } },
+        { key: "b", type: "pipeline.step", input: { fail: true } },
+        { key: "c", type: "pipeline.step", dependsOn: ["b"] },
       ],
     });
     await engine.waitForRun(runId);
@@ -123,8 +130,8 @@ describe("a run's DAG", () => {
         kind: "pipeline",
         ...owner,
         tasks: [
-          { key: "x", kind: "text", dependsOn: ["y"] },
-          { key: "y", kind: "text", dependsOn: ["x"] },
+          { key: "x", type: "pipeline.step", dependsOn: ["y"] },
+          { key: "y", type: "pipeline.step", dependsOn: ["x"] },
         ],
       }),
     ).rejects.toThrow(/cycle/);
@@ -132,16 +139,21 @@ describe("a run's DAG", () => {
 
   test("runs beyond the number allowed at once wait in line and are told their position", async () => {
     const release: Array<() => void> = [];
-    engine.registerHandler("held", {
-      async execute(_task, context) {
-        await context.callProvider("text", () => new Promise<void>((resolve) => release.push(resolve)));
-        return null;
-      },
-    });
-    const first = await engine.submitRun({ kind: "held", ...owner, tasks: [{ key: "only", kind: "text" }] });
-    const second = await engine.submitRun({ kind: "held", ...owner, tasks: [{ key: "only", kind: "text" }] });
-    const third = await engine.submitRun({ kind: "held", ...owner, tasks: [{ key: "only", kind: "text" }] });
-    const fourth = await engine.submitRun({ kind: "held", ...owner, tasks: [{ key: "only", kind: "text" }] });
+    engine.registerTaskTypes([
+      defineTaskType({
+        name: "held.only",
+        budget: "text",
+        input: z.null(),
+        async execute(_input, context) {
+          await context.callProvider("text", () => new Promise<void>((resolve) => release.push(resolve)));
+          return null;
+        },
+      }),
+    ]);
+    const first = await engine.submitRun({ kind: "held", ...owner, tasks: [{ key: "only", type: "held.only" }] });
+    const second = await engine.submitRun({ kind: "held", ...owner, tasks: [{ key: "only", type: "held.only" }] });
+    const third = await engine.submitRun({ kind: "held", ...owner, tasks: [{ key: "only", type: "held.only" }] });
+    const fourth = await engine.submitRun({ kind: "held", ...owner, tasks: [{ key: "only", type: "held.only" }] });
     expect(engine.status()).toMatchObject({ activeRuns: 2, waitingRuns: 2 });
     while (release.length > 0 || engine.status().activeRuns > 0) {
       release.shift()?.();
@@ -162,30 +174,104 @@ describe("a run's DAG", () => {
   test("maxWorkers 1 runs a run's tasks one at a time", async () => {
     let running = 0;
     let peak = 0;
-    engine.registerHandler("serial-probe", {
-      async execute(_task, context) {
-        running++;
-        peak = Math.max(peak, running);
-        await context.callProvider("text", () => new Promise((resolve) => setTimeout(resolve, 2)));
-        running--;
-        return null;
-      },
-    });
+    engine.registerTaskTypes([
+      defineTaskType({
+        name: "serial-probe.task",
+        budget: "text",
+        input: z.null(),
+        async execute(_input, context) {
+          running++;
+          peak = Math.max(peak, running);
+          await context.callProvider("text", () => new Promise((resolve) => setTimeout(resolve, 2)));
+          running--;
+          return null;
+        },
+      }),
+    ]);
     const runId = await engine.submitRun({
       kind: "serial-probe",
       ...owner,
       maxWorkers: 1,
-      tasks: Array.from({ length: 6 }, (_, index) => ({ key: `t${index}`, kind: "text" as const })),
+      tasks: Array.from({ length: 6 }, (_, index) => ({ key: `t${index}`, type: "serial-probe.task" })),
     });
     expect((await engine.waitForRun(runId)).status).toBe("succeeded");
     expect(peak).toBe(1);
   });
 
   test("stores metrics on the run at its end", async () => {
-    const runId = await engine.submitRun({ kind: "pipeline", ...owner, tasks: [{ key: "m", kind: "text", input: { extend: 2 } }] });
+    const runId = await engine.submitRun({ kind: "pipeline", ...owner, tasks: [{ key: "m", type: "pipeline.step", input: { extend: 2 } }] });
     const run = await engine.waitForRun(runId);
     expect(run.metrics).toMatchObject({ attempts: 3, retries: 0, rateLimited: 0 });
     expect(run.metrics!.taskMs).toBeGreaterThan(0);
     expect(run.metrics!.averageImageMs).not.toBeNull();
+  });
+});
+
+describe("task types", () => {
+  test("a task whose input does not match its type's schema fails with the schema's complaint", async () => {
+    const runId = await engine.submitRun({ kind: "pipeline", ...owner, tasks: [{ key: "bad", type: "pipeline.step", input: { extend: "three" } }] });
+    const run = await engine.waitForRun(runId);
+    const task = run.tasks[0]!;
+    expect(task.status).toBe("failed");
+    expect(task.attempts).toBe(0);
+    expect(task.lastError).toMatch(/The input of a "pipeline.step" task is not valid/);
+    expect(task.lastError).toContain("extend");
+  });
+
+  test("a run naming a task type no domain registered is refused", async () => {
+    await expect(engine.submitRun({ kind: "pipeline", ...owner, tasks: [{ key: "x", type: "nobody.step" }] })).rejects.toThrow(
+      /type "nobody.step", which no domain registered/,
+    );
+  });
+
+  test("a task's kind is the budget its type draws from", async () => {
+    const runId = await engine.submitRun({ kind: "pipeline", ...owner, tasks: [{ key: "k", type: "pipeline.step", input: { extend: 1 } }] });
+    const run = await engine.waitForRun(runId);
+    expect(run.tasks.map((task) => [task.key, task.type, task.kind])).toEqual([
+      ["k", "pipeline.step", "text"],
+      ["k/child-1", "pipeline.image", "image"],
+    ]);
+  });
+});
+
+describe("exclusive subjects", () => {
+  test("a second run of the same subject is refused while the first is active, and allowed after", async () => {
+    const release: Array<() => void> = [];
+    engine.registerTaskTypes([
+      defineTaskType({
+        name: "exclusive.held",
+        budget: "text",
+        input: z.null(),
+        async execute(_input, context) {
+          await context.callProvider("text", () => new Promise<void>((resolve) => release.push(resolve)));
+          return null;
+        },
+      }),
+    ]);
+    const request = {
+      kind: "exclusive",
+      ...owner,
+      subjectId: "project-1",
+      exclusiveSubject: { conflictMessage: "This project is still generating" },
+      tasks: [{ key: "only", type: "exclusive.held" }],
+    };
+    const first = await engine.submitRun(request);
+    await expect(engine.submitRun(request)).rejects.toThrow("This project is still generating");
+    // Another subject, or a run that does not ask for exclusivity, is not held back.
+    const other = await engine.submitRun({ ...request, subjectId: "project-2" });
+    const shared = await engine.submitRun({ ...request, exclusiveSubject: undefined });
+    expect((await engine.runStatuses([first, other, shared, "missing"])).size).toBe(3);
+    while (release.length > 0 || engine.status().activeRuns > 0) {
+      release.shift()?.();
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    for (const runId of [first, other, shared]) await engine.waitForRun(runId);
+    expect([...(await engine.runStatuses([first, other])).values()]).toEqual(["succeeded", "succeeded"]);
+    const again = engine.submitRun(request);
+    await expect(again).resolves.toEqual(expect.any(String));
+    while ((await engine.runStatuses([await again])).get(await again) !== "succeeded") {
+      release.shift()?.();
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
   });
 });

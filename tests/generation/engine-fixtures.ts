@@ -1,4 +1,4 @@
-// What the engine tests share: engines with test-sized timings, and a handler that renders each
+// What the engine tests share: engines with test-sized timings, and a task type that renders each
 // task's image through the real openai provider code against the fake provider server.
 import fs from "node:fs/promises";
 import path from "node:path";
@@ -7,8 +7,9 @@ import { createOpenAIImageModel } from "@/server/providers/openai/openai-image-m
 import type { Database } from "@/server/db";
 import { createEngine, type Engine } from "@/server/generation/engine";
 import type { EngineSettings } from "@/server/generation/engine-settings";
-import { createSqliteBatchWriter } from "@/server/generation/sqlite-batch-writer";
-import type { TaskHandler, TaskSpec } from "@/server/generation/types";
+import { createSqliteBatchWriter } from "@/server/generation/storage/sqlite-batch-writer";
+import { z } from "zod";
+import { defineTaskType, type TaskSpec, type TaskType } from "@/server/generation/types";
 
 /** An engine over the test database, writing through its own SQLite connection as in the app. */
 export function createTestEngine(database: { db: Database; url: string }, settings: Partial<EngineSettings> = {}): Engine {
@@ -24,17 +25,22 @@ export function createTestEngine(database: { db: Database; url: string }, settin
   });
 }
 
+export const IMAGE_TASK_TYPE = "images.render";
+
 /**
  * Renders `input.prompt` with an image model named after the task key, so the fake server's
  * attempt log tells which task each request belonged to. The PNG is written as temp file +
  * rename, and only its name is returned (and stored as the task's output).
  */
-export function imageHandler(options: { baseUrl: string; directory: string }): TaskHandler {
+export function imageTaskType(options: { baseUrl: string; directory: string }): TaskType {
   const client = createOpenAIClient({ apiKey: "test-key", baseURL: options.baseUrl, timeoutMs: 30_000 });
-  return {
-    async execute(task, context) {
+  return defineTaskType({
+    name: IMAGE_TASK_TYPE,
+    budget: "image",
+    input: z.object({ prompt: z.string() }),
+    async execute({ prompt }, context) {
+      const { task } = context;
       const model = createOpenAIImageModel({ client, model: modelFor(task.key), baseURL: options.baseUrl, timeoutMs: 30_000 });
-      const { prompt } = task.input as { prompt: string };
       const image = await context.callProvider("image", (signal) => model.renderImage({ prompt, size: "1024x1024", signal }));
       const file = path.join(options.directory, `${task.key}.png`);
       const temporary = `${file}.${process.pid}.tmp`;
@@ -42,7 +48,7 @@ export function imageHandler(options: { baseUrl: string; directory: string }): T
       await fs.rename(temporary, file);
       return { file: path.basename(file), width: image.width, height: image.height };
     },
-  };
+  });
 }
 
 export function modelFor(key: string): string {
@@ -52,7 +58,7 @@ export function modelFor(key: string): string {
 export function imageTasks(count: number, prefix = "image"): TaskSpec[] {
   return Array.from({ length: count }, (_, index) => ({
     key: `${prefix}-${index + 1}`,
-    kind: "image" as const,
+    type: IMAGE_TASK_TYPE,
     input: { prompt: `picture number ${index + 1}` },
   }));
 }

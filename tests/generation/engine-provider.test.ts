@@ -6,7 +6,7 @@ import type { Engine } from "@/server/generation/engine";
 import type { EngineSettings } from "@/server/generation/engine-settings";
 import { startFakeProvider, type FakeAttempt, type FakeProvider } from "../fake-provider/server";
 import { createTestDatabase, type TestDatabase } from "../helpers/database";
-import { createTestEngine, imageHandler, imageTasks, modelFor } from "./engine-fixtures";
+import { createTestEngine, IMAGE_TASK_TYPE, imageTaskType, imageTasks, modelFor } from "./engine-fixtures";
 
 let database: TestDatabase;
 let fake: FakeProvider;
@@ -33,7 +33,7 @@ afterAll(async () => {
 
 function engineWith(settings: Partial<EngineSettings>): Engine {
   const engine = createTestEngine(database, settings);
-  engine.registerHandler("images", imageHandler({ baseUrl: fake.url, directory: imageDirectory }));
+  engine.registerTaskTypes([imageTaskType({ baseUrl: fake.url, directory: imageDirectory })]);
   engines.push(engine);
   return engine;
 }
@@ -197,7 +197,7 @@ describe("retry of failed tasks", () => {
         ? { status: 400, body: { error: { message: "Rejected for now" } } }
         : undefined,
     );
-    const tasks = [...imageTasks(10), { key: "after-7", kind: "image" as const, dependsOn: ["image-7"], input: { prompt: "after" } }];
+    const tasks = [...imageTasks(10), { key: "after-7", type: IMAGE_TASK_TYPE, dependsOn: ["image-7"], input: { prompt: "after" } }];
     const runId = await engine.submitRun({ kind: "images", ...owner, tasks });
     const failed = await engine.waitForRun(runId);
     expect(failed.status).toBe("failed");

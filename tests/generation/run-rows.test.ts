@@ -1,5 +1,5 @@
 import { expect, test } from "vitest";
-import { sqliteTime } from "@/server/generation/run-rows";
+import { sqliteTime } from "@/server/generation/storage/run-rows";
 
 test("times are formatted like the Prisma adapter's, also when rows alternate between many of them", () => {
   const base = Date.UTC(2026, 10, 22, 7, 59, 59, 990);

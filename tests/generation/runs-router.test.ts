@@ -8,11 +8,11 @@ import { createRunsRouter } from "@/server/api/routers/runs";
 import { createCallerFactory, createInnerContext, createTRPCRouter } from "@/server/api/trpc";
 import type { Auth } from "@/server/auth";
 import type { Engine } from "@/server/generation/engine";
-import type { RunEvent } from "@/server/generation/run-events";
+import type { RunEvent } from "@/server/generation/events/run-events";
 import { startFakeProvider, type FakeProvider } from "../fake-provider/server";
 import { createTestAuth, createUserWithTeam, type TestUser } from "../helpers/accounts";
 import { createTestDatabase, type TestDatabase } from "../helpers/database";
-import { createTestEngine, imageHandler, imageTasks } from "./engine-fixtures";
+import { createTestEngine, imageTaskType, imageTasks } from "./engine-fixtures";
 
 let database: TestDatabase;
 let auth: Auth;
@@ -30,7 +30,7 @@ beforeAll(async () => {
   const directory = path.join(database.directory, "images");
   fs.mkdirSync(directory, { recursive: true });
   engine = createTestEngine(database);
-  engine.registerHandler("images", imageHandler({ baseUrl: fake.url, directory }));
+  engine.registerTaskTypes([imageTaskType({ baseUrl: fake.url, directory })]);
 });
 afterAll(async () => {
   await engine.shutdown();

@@ -1,5 +1,5 @@
 import { afterEach, expect, test, vi } from "vitest";
-import { sortableId } from "@/server/generation/sortable-id";
+import { sortableId } from "@/server/generation/storage/sortable-id";
 
 afterEach(() => {
   vi.restoreAllMocks();

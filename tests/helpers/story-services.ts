@@ -1,4 +1,4 @@
-// Story services for integration tests: a real engine with the story handler registered, an image
+// Story services for integration tests: a real engine with every domain's task types registered, an image
 // store in a temporary directory, and tRPC callers over the story and runs routers (no HTTP).
 import fs from "node:fs";
 import os from "node:os";
@@ -8,7 +8,7 @@ import { createStoryRouter } from "@/server/api/routers/story";
 import { createCallerFactory, createInnerContext, createTRPCRouter } from "@/server/api/trpc";
 import type { Database } from "@/server/db";
 import type { StoryServices } from "@/server/features/story/projects";
-import { createStoryHandler, STORY_RUN_KIND } from "@/server/features/story/story-pipeline";
+import { DOMAINS } from "@/server/domains";
 import { createEngine } from "@/server/generation/engine";
 import type { EngineSettings } from "@/server/generation/engine-settings";
 import type { Providers } from "@/server/providers/types";
@@ -56,7 +56,7 @@ export function createStoryTestServices(options: StoryTestServicesOptions): Stor
   const dataDirectory = options.dataDirectory ?? fs.mkdtempSync(path.join(os.tmpdir(), "storyforge-story-"));
   const images = createImageStore(dataDirectory);
   const engine = createEngine({ db: options.db, settings: { ...TEST_ENGINE_SETTINGS, ...options.engineSettings } });
-  engine.registerHandler(STORY_RUN_KIND, createStoryHandler({ db: options.db, providers: options.providers, images }));
+  for (const domain of DOMAINS) engine.registerTaskTypes(domain.taskTypes({ db: options.db, providers: options.providers, images }));
   const services: StoryServices = { db: options.db, engine, images };
   const createCaller = storyCallerFactory(() => services);
 

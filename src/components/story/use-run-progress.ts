@@ -11,7 +11,7 @@ export type LiveTaskStatus = "queued" | "running" | "retrying" | "succeeded" | "
 
 export interface LiveTask {
   key: string;
-  kind: "text" | "image";
+  kind: string;
   status: LiveTaskStatus;
   attempts: number;
   durationMs: number | null;
@@ -22,7 +22,7 @@ export interface LiveTask {
 type RunEvent =
   | { type: "run-start"; payload: { total: number } }
   | { type: "queue-position"; payload: { position: number } }
-  | { type: "task-start"; payload: { key: string; kind: "text" | "image" } }
+  | { type: "task-start"; payload: { key: string; kind: string } }
   | { type: "task-retry"; payload: { key: string; attempt: number; delayMs: number; reason: string } }
   | { type: "task-error"; payload: { key: string; error: string } }
   | { type: "task-end"; payload: { key: string; status: LiveTaskStatus; attempts: number; durationMs: number | null; reason?: string } }

@@ -4,7 +4,7 @@ import { db } from "@/server/db";
 import { env } from "@/server/env";
 import { createEngine, type Engine } from "./engine";
 import { engineSettingsFromEnv } from "./engine-settings";
-import { createSqliteBatchWriter } from "./sqlite-batch-writer";
+import { createSqliteBatchWriter } from "./storage/sqlite-batch-writer";
 
 const globalForEngine = globalThis as unknown as { storyforgeEngine?: Engine };
 

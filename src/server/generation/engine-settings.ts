@@ -4,7 +4,10 @@ import type { RetrySettings } from "./retry-policy";
 import type { TaskKind } from "./types";
 
 export interface EngineSettings {
-  /** Provider calls in flight at once, per kind, across all runs (the cap of the adaptive window). */
+  /**
+   * The budgets, by name, with the provider calls each allows in flight at once across all runs
+   * (the cap of its adaptive window). A task type names the budget it draws from.
+   */
   maxConcurrent: Record<TaskKind, number>;
   /** Workers for a run that asks for none. */
   defaultWorkers: number;
@@ -12,7 +15,7 @@ export interface EngineSettings {
   maxWorkers: number;
   /** Runs executing at once; later ones wait in line. */
   maxConcurrentRuns: number;
-  /** Per attempt. */
+  /** Per attempt, per budget. */
   timeoutMs: Record<TaskKind, number>;
   retry: RetrySettings;
   /** Lower the concurrency on 429 and raise it again while calls succeed. */
@@ -26,11 +29,11 @@ export interface EngineSettings {
 }
 
 export const DEFAULT_ENGINE_SETTINGS: EngineSettings = {
-  maxConcurrent: { text: 20, image: 20 },
+  maxConcurrent: { text: 20, image: 20, vision: 20 },
   defaultWorkers: 5,
   maxWorkers: 20,
   maxConcurrentRuns: 10,
-  timeoutMs: { text: 120_000, image: 120_000 },
+  timeoutMs: { text: 120_000, image: 120_000, vision: 120_000 },
   retry: { maxAttempts: 4, baseDelayMs: 500, maxDelayMs: 30_000 },
   adaptive: true,
   writeIntervalMs: 25,
@@ -43,6 +46,7 @@ export function engineSettingsFromEnv(env: Env): EngineSettings {
     maxConcurrent: {
       text: env.MAX_CONCURRENT_TEXT ?? env.MAX_CONCURRENT,
       image: env.MAX_CONCURRENT_IMAGE ?? env.MAX_CONCURRENT,
+      vision: env.MAX_CONCURRENT_VISION ?? env.MAX_CONCURRENT,
     },
     defaultWorkers: env.BATCH_DEFAULT_WORKERS,
     maxWorkers: env.BATCH_MAX_WORKERS,
@@ -50,6 +54,7 @@ export function engineSettingsFromEnv(env: Env): EngineSettings {
     timeoutMs: {
       text: textTimeoutMs,
       image: env.IMAGE_TIMEOUT_SECONDS === undefined ? textTimeoutMs : env.IMAGE_TIMEOUT_SECONDS * 1000,
+      vision: textTimeoutMs,
     },
     retry: { ...DEFAULT_ENGINE_SETTINGS.retry, maxAttempts: env.RETRY_MAX_ATTEMPTS },
   };

@@ -4,9 +4,9 @@ import { tracked } from "@trpc/server";
 import { z } from "zod";
 import type { Engine } from "@/server/generation/engine";
 import { engine } from "@/server/generation/engine-instance";
-import { followRun } from "@/server/generation/follow-run";
-import { findMemberRun } from "@/server/generation/run-access";
-import type { RunDetails } from "@/server/generation/types";
+import { followRun } from "@/server/generation/events/follow-run";
+import { findMemberRun } from "@/server/features/runs/member-run";
+import { RUN_STATUSES, TASK_STATUSES, type RunDetails } from "@/server/generation/types";
 import { createTRPCRouter, protectedProcedure } from "../trpc";
 
 const runInput = z.object({ runId: z.string().min(1).max(100) });
@@ -33,7 +33,7 @@ const runSummary = z.object({
   id: z.string(),
   kind: z.string(),
   subjectId: z.string().nullable(),
-  status: z.enum(["queued", "running", "succeeded", "failed", "cancelled"]),
+  status: z.enum(RUN_STATUSES),
   maxWorkers: z.number(),
   counts,
   metrics: metrics.nullable(),
@@ -43,8 +43,10 @@ const runSummary = z.object({
   tasks: z.array(
     z.object({
       key: z.string(),
-      kind: z.enum(["text", "image"]),
-      status: z.enum(["queued", "running", "retrying", "succeeded", "failed", "cancelled", "skipped"]),
+      type: z.string(),
+      /** The budget the task draws from ("text", "image", …). */
+      kind: z.string(),
+      status: z.enum(TASK_STATUSES),
       attempts: z.number(),
       lastError: z.string().nullable(),
       durationMs: z.number().nullable(),
@@ -67,6 +69,7 @@ function summarize(run: RunDetails): z.infer<typeof runSummary> {
     endedAt: run.endedAt,
     tasks: run.tasks.map((task) => ({
       key: task.key,
+      type: task.type,
       kind: task.kind,
       status: task.status,
       attempts: task.attempts,

@@ -23,9 +23,10 @@ import {
   updateCharactersInput,
   updateSceneInput,
 } from "@/server/features/story/project-input";
+import { RUN_STATUSES } from "@/server/generation/types";
 import { createTRPCRouter, protectedProcedure, teamProcedure } from "../trpc";
 
-const runStatus = z.enum(["queued", "running", "succeeded", "failed", "cancelled"]);
+const runStatus = z.enum(RUN_STATUSES);
 const runReference = z.object({ runId: z.string() });
 
 const projectView = z.object({
@@ -105,7 +106,7 @@ export function createStoryRouter(getServices: () => StoryServices) {
             id: z.string(),
             title: z.string(),
             sceneCount: z.number(),
-            status: z.enum(["draft", "queued", "running", "succeeded", "failed", "cancelled"]),
+            status: z.enum(["draft", ...RUN_STATUSES]),
             coverImageId: z.string().nullable(),
             updatedAt: z.date(),
           }),

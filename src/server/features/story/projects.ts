@@ -6,7 +6,7 @@ import type { SceneImage } from "@/generated/prisma/client";
 import type { Database } from "@/server/db";
 import { AppError, notFound } from "@/server/errors";
 import type { Engine } from "@/server/generation/engine";
-import type { RunStatus, TaskSpec } from "@/server/generation/types";
+import { ACTIVE_RUN_STATUSES, type RunStatus, type TaskSpec } from "@/server/generation/types";
 import type { ImageStore } from "@/server/storage/image-store";
 import { isTeamMember } from "@/server/features/teams/membership";
 import {
@@ -26,7 +26,6 @@ interface Actor {
 }
 
 const parseList = (json: string): string[] => JSON.parse(json) as string[];
-const ACTIVE_RUN_STATUSES: ReadonlySet<string> = new Set(["queued", "running"]);
 
 /** The project, if the user is a member of its team; NOT_FOUND otherwise. */
 export async function findProject(db: Database, userId: string, projectId: string) {
@@ -62,33 +61,17 @@ export async function createProject(
   return { projectId, runId };
 }
 
-// One process owns the embedded database, so a per-project chain of promises is enough to make
-// "check that no run is active, then submit one" atomic.
-const startChains = new Map<string, Promise<unknown>>();
+const STILL_GENERATING = "This project is still generating. Wait for the run to end or cancel it first.";
 
-function startRun(services: StoryServices, userId: string, projectId: string, tasks: TaskSpec[]): Promise<string> {
-  const previous = startChains.get(projectId) ?? Promise.resolve();
-  const next = previous.catch(() => undefined).then(() => startRunNow(services, userId, projectId, tasks));
-  startChains.set(projectId, next);
-  void next.finally(() => {
-    if (startChains.get(projectId) === next) startChains.delete(projectId);
-  }).catch(() => undefined);
-  return next;
-}
-
-async function startRunNow(services: StoryServices, userId: string, projectId: string, tasks: TaskSpec[]): Promise<string> {
+/** Submits a run of the project; the engine refuses a second active run of the same project. */
+async function startRun(services: StoryServices, userId: string, projectId: string, tasks: TaskSpec[]): Promise<string> {
   const project = await services.db.storyProject.findUniqueOrThrow({ where: { id: projectId } });
-  if (project.lastRunId) {
-    const last = await services.engine.getRun(project.lastRunId);
-    if (last && ACTIVE_RUN_STATUSES.has(last.status)) {
-      throw new AppError("CONFLICT", "This project is still generating. Wait for the run to end or cancel it first.");
-    }
-  }
   const runId = await services.engine.submitRun({
     kind: STORY_RUN_KIND,
     teamId: project.teamId,
     ownerId: userId,
     subjectId: projectId,
+    exclusiveSubject: { conflictMessage: STILL_GENERATING },
     maxWorkers: project.maxWorkers,
     tasks,
   });
@@ -107,9 +90,7 @@ export async function listProjects(services: StoryServices, teamId: string) {
       scenes: { where: { currentImageId: { not: null } }, orderBy: { position: "asc" }, take: 1, select: { currentImageId: true } },
     },
   });
-  const runIds = projects.flatMap((project) => (project.lastRunId ? [project.lastRunId] : []));
-  const runs = await services.db.run.findMany({ where: { id: { in: runIds } }, select: { id: true, status: true } });
-  const statusOf = new Map(runs.map((run) => [run.id, run.status as RunStatus]));
+  const statusOf = await services.engine.runStatuses(projects.flatMap((project) => (project.lastRunId ? [project.lastRunId] : [])));
   return projects.map((project) => ({
     id: project.id,
     title: project.title,
@@ -122,15 +103,16 @@ export async function listProjects(services: StoryServices, teamId: string) {
 
 export async function getProject(services: StoryServices, userId: string, projectId: string) {
   const project = await findProject(services.db, userId, projectId);
-  const [characters, scenes, run] = await Promise.all([
+  const [characters, scenes, runStatus] = await Promise.all([
     services.db.storyCharacter.findMany({ where: { projectId }, orderBy: { position: "asc" } }),
     services.db.storyScene.findMany({
       where: { projectId },
       orderBy: { position: "asc" },
       include: { images: { orderBy: { version: "asc" } } },
     }),
-    project.lastRunId ? services.db.run.findUnique({ where: { id: project.lastRunId }, select: { id: true, status: true } }) : null,
+    project.lastRunId ? services.engine.runStatuses([project.lastRunId]) : null,
   ]);
+  const status = project.lastRunId ? runStatus?.get(project.lastRunId) : undefined;
   return {
     id: project.id,
     title: project.title,
@@ -144,7 +126,7 @@ export async function getProject(services: StoryServices, userId: string, projec
     reviewPrompts: project.reviewPrompts,
     createdAt: project.createdAt,
     updatedAt: project.updatedAt,
-    run: run ? { id: run.id, status: run.status as RunStatus } : null,
+    run: project.lastRunId && status ? { id: project.lastRunId, status } : null,
     characters: characters.map((character) => ({
       id: character.id,
       name: character.name,

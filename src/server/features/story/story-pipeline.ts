@@ -3,7 +3,8 @@
 // `image:<scene>` task after each prompt. Every task is safe to execute again after a crash.
 import crypto from "node:crypto";
 import type { Database } from "@/server/db";
-import type { HandlerTask, TaskContext, TaskHandler, TaskSpec } from "@/server/generation/types";
+import { z } from "zod";
+import { defineTaskType, type TaskContext, type TaskSpec, type TaskType } from "@/server/generation/types";
 import type { ImageSize, Providers } from "@/server/providers/types";
 import type { ImageStore } from "@/server/storage/image-store";
 import { storyAnalysisSchema, scenePromptSchema, type Character } from "./schemas";
@@ -11,52 +12,58 @@ import { buildAnalysisMessages, buildScenePromptMessages, SCENE_PROMPT, STORY_AN
 
 export const STORY_RUN_KIND = "story";
 
-export type StoryTaskInput =
-  | { type: "analyse"; projectId: string }
-  | { type: "prompt"; projectId: string; sceneId: string }
-  | { type: "image"; projectId: string; sceneId: string };
-
 export interface StoryDependencies {
   db: Database;
   providers: Providers;
   images: ImageStore;
 }
 
+const projectInput = z.object({ projectId: z.string().min(1) });
+const sceneInput = projectInput.extend({ sceneId: z.string().min(1) });
+
+/** The story's task types, registered with the engine by the composition root. */
+export function storyTaskTypes(dependencies: StoryDependencies): TaskType[] {
+  return [
+    defineTaskType({
+      name: "story.analyse",
+      budget: "text",
+      input: projectInput,
+      execute: (input, context) => analyse(dependencies, input.projectId, context),
+    }),
+    defineTaskType({
+      name: "story.prompt",
+      budget: "text",
+      input: sceneInput,
+      execute: (input, context) => writePrompt(dependencies, input.projectId, input.sceneId, context),
+    }),
+    defineTaskType({
+      name: "story.image",
+      budget: "image",
+      input: sceneInput,
+      execute: (input, context) => renderScene(dependencies, input.projectId, input.sceneId, context.task, context),
+    }),
+  ];
+}
+
 export const promptTask = (projectId: string, sceneId: string, dependsOn: string[] = []): TaskSpec => ({
   key: `prompt:${sceneId}`,
-  kind: "text",
+  type: "story.prompt",
   dependsOn,
-  input: { type: "prompt", projectId, sceneId } satisfies StoryTaskInput,
+  input: { projectId, sceneId } satisfies z.infer<typeof sceneInput>,
 });
 
 export const imageTask = (projectId: string, sceneId: string, dependsOn: string[] = []): TaskSpec => ({
   key: `image:${sceneId}`,
-  kind: "image",
+  type: "story.image",
   dependsOn,
-  input: { type: "image", projectId, sceneId } satisfies StoryTaskInput,
+  input: { projectId, sceneId } satisfies z.infer<typeof sceneInput>,
 });
 
 export const analyseTask = (projectId: string): TaskSpec => ({
   key: "analyse",
-  kind: "text",
-  input: { type: "analyse", projectId } satisfies StoryTaskInput,
+  type: "story.analyse",
+  input: { projectId } satisfies z.infer<typeof projectInput>,
 });
-
-export function createStoryHandler(dependencies: StoryDependencies): TaskHandler {
-  return {
-    async execute(task, context) {
-      const input = task.input as StoryTaskInput;
-      switch (input.type) {
-        case "analyse":
-          return analyse(dependencies, input.projectId, context);
-        case "prompt":
-          return writePrompt(dependencies, input.projectId, input.sceneId, context);
-        case "image":
-          return renderScene(dependencies, input.projectId, input.sceneId, task, context);
-      }
-    },
-  };
-}
 
 const parseList = (json: string): string[] => JSON.parse(json) as string[];
 
@@ -164,7 +171,7 @@ async function renderScene(
   { db, providers, images }: StoryDependencies,
   projectId: string,
   sceneId: string,
-  task: HandlerTask,
+  task: { id: string },
   context: TaskContext,
 ) {
   // Executed again after a crash: the image this task already paid for is the result.

@@ -1,5 +1,5 @@
 // The numbers stored on a run at its end, to see what the parallelism bought.
-import type { RunMetrics } from "./types";
+import type { RunMetrics } from "../types";
 
 export interface RunTally {
   attempts: number;

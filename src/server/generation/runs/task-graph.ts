@@ -1,21 +1,24 @@
-// Checks task specs before they become part of a run: unique keys, known dependencies, no cycles.
+// Checks task specs before they become part of a run: registered types, unique keys, known
+// dependencies, no cycles.
 import { AppError } from "@/server/errors";
-import type { TaskSpec } from "./types";
-
-const TASK_KINDS = new Set(["text", "image"]);
+import type { TaskSpec } from "../types";
 
 /**
  * Validates `added` against the keys already in the run. Throws AppError(BAD_REQUEST) naming the
  * first problem. Existing tasks cannot depend on added ones, so a cycle can only lie among them.
  */
-export function validateTaskSpecs(added: readonly TaskSpec[], existingKeys: ReadonlySet<string>): void {
+export function validateTaskSpecs(
+  added: readonly TaskSpec[],
+  existingKeys: ReadonlySet<string>,
+  isRegisteredType: (type: string) => boolean,
+): void {
   const addedKeys = new Set<string>();
   for (const spec of added) {
     if (typeof spec.key !== "string" || spec.key.length === 0 || spec.key.length > 200) {
       throw new AppError("BAD_REQUEST", "Every task needs a key of 1 to 200 characters");
     }
-    if (!TASK_KINDS.has(spec.kind)) {
-      throw new AppError("BAD_REQUEST", `Task "${spec.key}" has kind "${String(spec.kind)}"; expected "text" or "image"`);
+    if (!isRegisteredType(spec.type)) {
+      throw new AppError("BAD_REQUEST", `Task "${spec.key}" has type "${String(spec.type)}", which no domain registered`);
     }
     if (existingKeys.has(spec.key) || addedKeys.has(spec.key)) {
       throw new AppError("BAD_REQUEST", `Task key "${spec.key}" is used twice in the run`);

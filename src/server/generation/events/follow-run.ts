@@ -2,7 +2,7 @@
 // first, then replays the stored ones after `afterSeq`, and yields each seq once and in order.
 // Listening before reading is what closes the gap: an event committed between the read and the
 // subscription would otherwise be in neither.
-import type { Engine } from "./engine";
+import type { Engine } from "../engine";
 import type { RunEvent } from "./run-events";
 
 export async function* followRun(

@@ -12,6 +12,7 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { sqliteFilePath } from "@/server/sqlite-path";
 import type { Batch, BatchWriter } from "./run-store";
+import { insertSql, updateManySql, updateSql } from "./sql";
 import {
   EVENT_COLUMNS,
   eventRow,
@@ -94,6 +95,8 @@ export function createSqliteBatchWriter(databaseUrl: string): BatchWriter {
  * for that many rows), the remainder one by one through `single`.
  */
 function chunkedWriter(single: Database.Statement, chunk: Database.Statement, columns: number): (rows: Row[]) => void {
+  // Values are passed as arguments (spread), not as one array: better-sqlite3 reads an array
+  // element by element through the V8 API, which costs more than the spread.
   // Reused for every chunk: the values of ROWS_PER_STATEMENT rows, one after the other.
   const values: Row = new Array(columns * ROWS_PER_STATEMENT);
   return (rows) => {
@@ -105,28 +108,4 @@ function chunkedWriter(single: Database.Statement, chunk: Database.Statement, co
     }
     for (; next < rows.length; next++) single.run(...rows[next]!);
   };
-}
-
-// Values are bound by position, from arrays in column order: no object per row. They are passed as
-// arguments (spread), not as one array: better-sqlite3 reads an array element by element through
-// the V8 API, which costs more than the spread.
-function insertSql(table: string, columns: readonly string[], rows: number): string {
-  const placeholders = `(${columns.map(() => "?").join(", ")})`;
-  return `INSERT INTO "${table}" (${columns.map((column) => `"${column}"`).join(", ")}) VALUES ${Array.from({ length: rows }, () => placeholders).join(", ")}`;
-}
-
-/** Rows of an update list the changed columns, then the id. */
-function updateSql(table: string, columns: readonly string[]): string {
-  return `UPDATE "${table}" SET ${columns.map((column) => `"${column}" = ?`).join(", ")} WHERE "id" = ?`;
-}
-
-/** One UPDATE … FROM (VALUES …) for `rows` rows (ids unique); VALUES names its columns column1, column2, … */
-function updateManySql(table: string, columns: readonly string[], rows: number): string {
-  const placeholders = `(${[...columns, "id"].map(() => "?").join(", ")})`;
-  const assignments = columns.map((column, index) => `"${column}" = changed.column${index + 1}`).join(", ");
-  return (
-    `UPDATE "${table}" SET ${assignments} ` +
-    `FROM (VALUES ${Array.from({ length: rows }, () => placeholders).join(", ")}) AS changed ` +
-    `WHERE "${table}"."id" = changed.column${columns.length + 1}`
-  );
 }

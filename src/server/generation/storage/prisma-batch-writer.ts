@@ -3,6 +3,7 @@
 // per statement and per bound value), so the embedded deployment uses that one.
 import type { Database } from "@/server/db";
 import type { Batch, BatchWriter } from "./run-store";
+import { insertSql, updateManySql } from "./sql";
 import {
   EVENT_COLUMNS,
   eventRow,
@@ -44,6 +45,7 @@ function buildStatements(batch: Batch): Statement[] {
   for (const rows of chunks(batch.events)) statements.push(insert("run_event", EVENT_COLUMNS, rows.map(eventRow)));
   return statements;
 }
+
 function chunks<T>(items: T[]): T[][] {
   const result: T[][] = [];
   for (let start = 0; start < items.length; start += ROWS_PER_STATEMENT) {
@@ -52,29 +54,10 @@ function chunks<T>(items: T[]): T[][] {
   return result;
 }
 
-function quoted(column: string): string {
-  return `"${column}"`;
-}
-
 function insert(table: string, columns: readonly string[], rows: Row[]): Statement {
-  const placeholders = `(${columns.map(() => "?").join(", ")})`;
-  const parameters: unknown[] = [];
-  for (const row of rows) parameters.push(...row);
-  const sql = `INSERT INTO ${quoted(table)} (${columns.map(quoted).join(", ")}) VALUES ${rows.map(() => placeholders).join(", ")}`;
-  return [sql, parameters];
+  return [insertSql(table, columns, rows.length), rows.flat()];
 }
 
-/** One UPDATE … FROM (VALUES …) for many rows; rows that no longer exist are skipped. */
 function update(table: string, columns: readonly string[], rows: Row[]): Statement {
-  // A row lists the changed columns, then the id.
-  const placeholders = `(${[...columns, "id"].map(() => "?").join(", ")})`;
-  const parameters: unknown[] = [];
-  for (const row of rows) parameters.push(...row);
-  // VALUES names its columns column1, column2, …; the id comes last.
-  const assignments = columns.map((column, index) => `${quoted(column)} = changed.column${index + 1}`).join(", ");
-  const sql =
-    `UPDATE ${quoted(table)} SET ${assignments} ` +
-    `FROM (VALUES ${rows.map(() => placeholders).join(", ")}) AS changed ` +
-    `WHERE ${quoted(table)}."id" = changed.column${columns.length + 1}`;
-  return [sql, parameters];
+  return [updateManySql(table, columns, rows.length), rows.flat()];
 }

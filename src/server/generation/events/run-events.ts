@@ -1,5 +1,5 @@
 // Run events: every state change of a run, numbered per run (seq) so followers can resume.
-import type { RunCounts, RunMetrics, RunStatus, TaskKind } from "./types";
+import type { RunCounts, RunMetrics, RunStatus, TaskKind } from "../types";
 
 export interface RunEventPayloads {
   "run-start": { total: number; resumed: boolean };

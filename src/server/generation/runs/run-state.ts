@@ -3,10 +3,10 @@
 import { setMaxListeners } from "node:events";
 import type { Prisma } from "@/generated/prisma/client";
 import { emptyTally, type RunTally } from "./run-metrics";
-import { sortableId } from "./sortable-id";
-import type { StoredRun, StoredTask } from "./run-rows";
-import type { RunDetails, RunInfo, RunSettings, RunStatus, TaskKind, TaskSpec, TaskStatus } from "./types";
-import { TERMINAL_TASK_STATUSES } from "./types";
+import { sortableId } from "../storage/sortable-id";
+import type { StoredRun, StoredTask } from "../storage/run-rows";
+import type { RunDetails, RunInfo, RunSettings, RunStatus, TaskKind, TaskSpec, TaskStatus } from "../types";
+import { TERMINAL_TASK_STATUSES } from "../types";
 
 export interface TaskState extends StoredTask {
   /** The output as handlers see it (parsed from outputJson). */
@@ -56,6 +56,7 @@ export function runDetails(run: RunState): RunDetails {
       .map((task) => ({
         id: task.id,
         key: task.key,
+        type: task.type,
         kind: task.kind,
         dependsOn: task.dependsOn,
         input: JSON.parse(task.inputJson),
@@ -104,13 +105,17 @@ export function createRunState(fields: {
   };
 }
 
-/** Adds tasks from their specs (already validated) and links them to their dependencies. */
-export function addTasks(run: RunState, specs: readonly TaskSpec[]): TaskState[] {
+/**
+ * Adds tasks from their specs (already validated) and links them to their dependencies.
+ * `budgetOf` names the budget of a (registered) task type: the task's kind.
+ */
+export function addTasks(run: RunState, specs: readonly TaskSpec[], budgetOf: (type: string) => TaskKind): TaskState[] {
   const added = specs.map((spec): TaskState => ({
     id: sortableId(),
     runId: run.id,
     key: spec.key,
-    kind: spec.kind,
+    type: spec.type,
+    kind: budgetOf(spec.type),
     dependsOn: spec.dependsOn ?? [],
     inputJson: JSON.stringify(spec.input ?? null),
     outputJson: null,
@@ -179,7 +184,8 @@ export function hydrateRunState(row: RunRow, taskRows: TaskRow[], lastSeq: numbe
       id: row.id,
       runId: row.runId,
       key: row.key,
-      kind: row.kind as TaskKind,
+      type: row.type,
+      kind: row.kind,
       dependsOn: JSON.parse(row.dependsOn) as string[],
       inputJson: row.input,
       outputJson: row.output,

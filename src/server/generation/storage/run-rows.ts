@@ -1,6 +1,6 @@
 // How the engine's in-memory runs, tasks and events map to table rows (column name → value).
-import type { RunEvent } from "./run-events";
-import type { RunCounts, RunMetrics, RunSettings, RunStatus, TaskKind, TaskStatus } from "./types";
+import type { RunEvent } from "../events/run-events";
+import type { RunCounts, RunMetrics, RunSettings, RunStatus, TaskKind, TaskStatus } from "../types";
 
 /** The engine's in-memory view of a run row; writers read it when they write. */
 export interface StoredRun {
@@ -22,6 +22,9 @@ export interface StoredTask {
   id: string;
   runId: string;
   key: string;
+  /** The registered task type. */
+  type: string;
+  /** The budget its type draws from. */
   kind: TaskKind;
   dependsOn: string[];
   /** The input as stored (JSON text), serialised once when the task is created. */
@@ -47,7 +50,7 @@ export const RUN_COLUMNS = [
 /** The columns an update sets; its row ends with the id it is for. */
 export const RUN_CHANGE_COLUMNS = ["status", "total", "succeeded", "failed", "skipped", "cancelled", "metrics", "startedAt", "endedAt"] as const;
 export const TASK_COLUMNS = [
-  "id", "runId", "key", "kind", "dependsOn", "input", "position",
+  "id", "runId", "key", "type", "kind", "dependsOn", "input", "position",
   "output", "status", "attempts", "lastError", "startedAt", "endedAt", "durationMs",
 ] as const;
 export const TASK_CHANGE_COLUMNS = ["output", "status", "attempts", "lastError", "startedAt", "endedAt", "durationMs"] as const;
@@ -101,7 +104,7 @@ function runState(run: StoredRun): Row {
 }
 
 export function taskRow(task: StoredTask): Row {
-  return [task.id, task.runId, task.key, task.kind, JSON.stringify(task.dependsOn), task.inputJson, task.position, ...taskState(task)];
+  return [task.id, task.runId, task.key, task.type, task.kind, JSON.stringify(task.dependsOn), task.inputJson, task.position, ...taskState(task)];
 }
 
 /** TASK_CHANGE_COLUMNS, then the id: an update never re-serialises the input. */

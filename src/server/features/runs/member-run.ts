@@ -3,8 +3,8 @@
 import type { Database } from "@/server/db";
 import { notFound } from "@/server/errors";
 import { isTeamMember } from "@/server/features/teams/membership";
-import type { Engine } from "./engine";
-import type { RunDetails } from "./types";
+import type { Engine } from "@/server/generation/engine";
+import type { RunDetails } from "@/server/generation/types";
 
 export async function findMemberRun(
   engine: Pick<Engine, "getRun">,

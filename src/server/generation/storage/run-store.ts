@@ -4,7 +4,7 @@
 // recovery because everything that belongs together (a task's end, the tasks it added, its
 // event) is queued synchronously and therefore lands in the same transaction, and batches are
 // committed one after another, in order.
-import type { RunEvent } from "./run-events";
+import type { RunEvent } from "../events/run-events";
 import type { StoredRun, StoredTask } from "./run-rows";
 
 /** What one transaction writes. Rows are read from the live objects when they are written. */

@@ -1,0 +1,8 @@
+// The story domain as the platform sees it: story → scenes → prompts → images.
+import type { Domain } from "../domain";
+import { storyTaskTypes } from "./story-pipeline";
+
+export const storyDomain = {
+  name: "story",
+  taskTypes: storyTaskTypes,
+} satisfies Domain;
