@@ -1,6 +1,6 @@
 // Next.js calls register() once when a server process starts: the configuration is validated
-// (a bad value stops the server with a message naming the setting), every feature's run handler
-// is registered, and the engine resumes the runs a previous process left unfinished, so a
+// (a bad value stops the server with a message naming the setting), every domain's task types
+// are registered, and the engine resumes the runs a previous process left unfinished, so a
 // restart never loses or repeats work.
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
