@@ -1,8 +1,8 @@
 // Answers the story stages like a real model would, by running the offline writers on the
 // request's messages, so demos and end-to-end tests through the fake server show believable
 // scenes and prompts instead of schema-shaped filler. Other requests get the normal answers.
-import { analyseStory } from "@/server/providers/offline/story-analysis";
-import { writeScenePrompt } from "@/server/providers/offline/scene-prompt-writer";
+import { analyseStory } from "@/server/features/story/offline/story-analysis";
+import { writeScenePrompt } from "@/server/features/story/offline/scene-prompt-writer";
 import { readAnalysisInput, readScenePromptInput, SCENE_PROMPT, STORY_ANALYSIS } from "@/server/features/story/stage-messages";
 import type { ChatMessage } from "@/server/providers/types";
 import type { FakeResponder } from "./server";

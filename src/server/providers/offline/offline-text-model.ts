@@ -6,9 +6,9 @@ import { SCENE_PROMPT, STORY_ANALYSIS, readAnalysisInput, readScenePromptInput }
 import { sampleFromJsonSchema } from "../json-schema-sample";
 import { jsonSchemaFor } from "../structured-output";
 import { ProviderError, type GenerateObjectRequest, type GenerateObjectResult, type TextModel } from "../types";
-import { writeScenePrompt } from "./scene-prompt-writer";
+import { writeScenePrompt } from "../../features/story/offline/scene-prompt-writer";
 import { hashString, seededRandom } from "../seeded-random";
-import { analyseStory } from "./story-analysis";
+import { analyseStory } from "../../features/story/offline/story-analysis";
 
 export function createOfflineTextModel(model = "offline-text"): TextModel {
   return {
