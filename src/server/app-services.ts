@@ -1,20 +1,31 @@
-// The process's services wired together: the engine with every domain's task types
-// registered, the image store and the providers. Route handlers, routers and the start-up hook
-// take their dependencies from here; tests build their own.
+// The process's services wired together: the engine with every domain's task types registered,
+// the providers with every domain's offline answers, and the image store. Route handlers, routers
+// and the start-up hook take their dependencies from here; tests build their own.
 import { db } from "./db";
 import { env } from "./env";
 import type { Engine } from "./generation/engine";
 import { engine } from "./generation/engine-instance";
-import { DOMAINS } from "./domains";
+import { DOMAINS, OFFLINE_RESPONDERS } from "./domains";
 import type { StoryServices } from "./features/story/projects";
-import { providers } from "./providers/create-providers";
+import { createProviders } from "./providers/create-providers";
+import type { Providers } from "./providers/types";
 import { createImageStore, type ImageStore } from "./storage/image-store";
 
-const globalForServices = globalThis as unknown as { storyforgeImages?: ImageStore; storyforgeTaskTypesRegistered?: boolean };
+const globalForServices = globalThis as unknown as {
+  storyforgeImages?: ImageStore;
+  storyforgeProviders?: Providers;
+  storyforgeTaskTypesRegistered?: boolean;
+};
 
 export function imageStore(): ImageStore {
   globalForServices.storyforgeImages ??= createImageStore(env().DATA_DIR);
   return globalForServices.storyforgeImages;
+}
+
+/** The app's providers, built once from the process environment. */
+export function providers(): Providers {
+  globalForServices.storyforgeProviders ??= createProviders(env(), { offlineResponders: OFFLINE_RESPONDERS });
+  return globalForServices.storyforgeProviders;
 }
 
 /** The engine, with the task types of every domain registered (once per process). */

@@ -11,11 +11,13 @@
 //   --hang-rate / FAKE_PROVIDER_HANG_RATE       share never answered
 //   --malformed-rate / FAKE_PROVIDER_MALFORMED_RATE
 //   --seed / FAKE_PROVIDER_SEED
-//   --answers / FAKE_PROVIDER_ANSWERS           "story" (default: story stages answered by the offline
-//                                               writers, so scenes read like the story) or "schema"
+//   --answers / FAKE_PROVIDER_ANSWERS           "offline" (default: requests a domain has offline
+//                                               responders for are answered by them, so a story's
+//                                               scenes read like the story) or "schema" (samples only)
 import { parseArgs } from "node:util";
+import { OFFLINE_RESPONDERS } from "@/server/domains";
+import { offlineAnswers } from "./offline-answers";
 import { startFakeProvider, type FakeLatency, type FakeProviderSettings } from "./server";
-import { storyAnswers } from "./story-answers";
 
 const optionNames = [
   "port",
@@ -81,10 +83,10 @@ for (const key of Object.keys(settings) as Array<keyof FakeProviderSettings>) {
   if (settings[key] === undefined) delete settings[key];
 }
 
-const answers = setting("answers") ?? "story";
-if (answers !== "story" && answers !== "schema") throw new Error(`--answers must be "story" or "schema", got "${answers}"`);
+const answers = setting("answers") ?? "offline";
+if (answers !== "offline" && answers !== "schema") throw new Error(`--answers must be "offline" or "schema", got "${answers}"`);
 const provider = await startFakeProvider(settings, { port: numberSetting("port") ?? 0 });
-if (answers === "story") provider.respondWith(storyAnswers);
+if (answers === "offline") provider.respondWith(offlineAnswers(OFFLINE_RESPONDERS));
 console.log(`Fake provider listening on ${provider.url}`);
 console.log(`Settings: ${JSON.stringify(settings)}`);
 console.log("Try: GENERATION_PROVIDER=openai OPENAI_API_KEY=fake OPENAI_BASE_URL=" + provider.url);

@@ -7,6 +7,7 @@ import type { Auth } from "@/server/auth";
 import { parseEnv } from "@/server/env";
 import { exportProject } from "@/server/features/story/project-export";
 import { findSceneImage, type ProjectView } from "@/server/features/story/projects";
+import { storyOfflineResponders } from "@/server/features/story/story-offline";
 import { createProviders } from "@/server/providers/create-providers";
 import { createTestAuth, createUserWithTeam, type TestUser } from "../helpers/accounts";
 import { createTestDatabase, type TestDatabase } from "../helpers/database";
@@ -30,7 +31,7 @@ beforeAll(async () => {
   alice = await createUserWithTeam(auth, database.db, "Alice");
   bob = await createUserWithTeam(auth, database.db, "Bob");
   carol = await createUserWithTeam(auth, database.db, "Carol");
-  testServices = createStoryTestServices({ db: database.db, providers: createProviders(parseEnv({ GENERATION_PROVIDER: "offline" })) });
+  testServices = createStoryTestServices({ db: database.db, providers: createProviders(parseEnv({ GENERATION_PROVIDER: "offline" }), { offlineResponders: storyOfflineResponders }) });
 
   const { projectId, runId } = await testServices.caller(alice).story.create({
     title: "Gull Point",

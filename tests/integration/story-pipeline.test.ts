@@ -10,6 +10,7 @@ import type { Auth } from "@/server/auth";
 import { parseEnv } from "@/server/env";
 import { exportProject } from "@/server/features/story/project-export";
 import type { CreateProjectInput } from "@/server/features/story/project-input";
+import { storyOfflineResponders } from "@/server/features/story/story-offline";
 import { createProviders } from "@/server/providers/create-providers";
 import type { ImageModel, Providers } from "@/server/providers/types";
 import { startFakeProvider, type FakeProvider } from "../fake-provider/server";
@@ -51,7 +52,7 @@ afterAll(() => database.cleanup());
  * certainly still active. Open by default.
  */
 function offlineProvidersWithImageGate() {
-  const offline = createProviders(parseEnv({ GENERATION_PROVIDER: "offline" }));
+  const offline = createProviders(parseEnv({ GENERATION_PROVIDER: "offline" }), { offlineResponders: storyOfflineResponders });
   let gate: { opened: Promise<void>; open: () => void } | null = null;
   const image: ImageModel = {
     provider: offline.image.provider,

@@ -7,9 +7,10 @@ import { z } from "zod";
 import { parseEnv } from "@/server/env";
 import { scenePromptSchema, storyAnalysisSchema, type StoryAnalysis } from "@/server/features/story/schemas";
 import { buildAnalysisMessages, buildScenePromptMessages, SCENE_PROMPT, STORY_ANALYSIS } from "@/server/features/story/stage-messages";
+import { storyOfflineResponders } from "@/server/features/story/story-offline";
 import { createProviders } from "@/server/providers/create-providers";
 
-const providers = createProviders(parseEnv({ GENERATION_PROVIDER: "offline" }));
+const providers = createProviders(parseEnv({ GENERATION_PROVIDER: "offline" }), { offlineResponders: storyOfflineResponders });
 const story = (name: string) => fs.readFileSync(path.resolve(import.meta.dirname, "../fixtures/stories", `${name}.txt`), "utf8");
 
 async function analyse(name: string, sceneCount?: number): Promise<StoryAnalysis> {

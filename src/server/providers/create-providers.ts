@@ -1,7 +1,9 @@
 // The one place that reads GENERATION_PROVIDER and the model settings and builds the Providers
-// bundle. Nothing else in the app branches on the provider's name.
-import { env as processEnv, type Env } from "../env";
+// bundle. Nothing else in the app branches on the provider's name. The process's own bundle is
+// built by the composition root (src/server/app-services.ts), which knows the domains.
+import type { Env } from "../env";
 import { createOfflineImageModel } from "./offline/offline-image-model";
+import type { OfflineResponders } from "./offline/offline-responders";
 import { createOfflineTextModel } from "./offline/offline-text-model";
 import { createChatTextModel } from "./openai/chat-text-model";
 import { createOpenAIClient } from "./openai/openai-client";
@@ -32,8 +34,12 @@ export const DEFAULT_MODELS = {
 /** Images take far longer than text; without IMAGE_TIMEOUT_SECONDS they get at least 3 minutes. */
 const MINIMUM_DEFAULT_IMAGE_TIMEOUT_SECONDS = 180;
 
+export interface ProviderOptions {
+  /** Every domain's offline answers, by request name; without them the offline model answers with schema samples. */
+  offlineResponders?: OfflineResponders;
+}
 
-export function createProviders(settings: ProviderSettings): Providers {
+export function createProviders(settings: ProviderSettings, options: ProviderOptions = {}): Providers {
   const textTimeoutMs = settings.LLM_TIMEOUT_SECONDS * 1000;
   const imageTimeoutMs = (settings.IMAGE_TIMEOUT_SECONDS ?? Math.max(settings.LLM_TIMEOUT_SECONDS, MINIMUM_DEFAULT_IMAGE_TIMEOUT_SECONDS)) * 1000;
 
@@ -41,8 +47,8 @@ export function createProviders(settings: ProviderSettings): Providers {
     case "offline":
       return {
         name: "offline",
-        text: createOfflineTextModel("offline-text"),
-        vision: createOfflineTextModel("offline-vision"),
+        text: createOfflineTextModel("offline-text", options.offlineResponders),
+        vision: createOfflineTextModel("offline-vision", options.offlineResponders),
         image: createOfflineImageModel("offline-image"),
       };
     case "openai": {
@@ -74,14 +80,6 @@ export function createProviders(settings: ProviderSettings): Providers {
       };
     }
   }
-}
-
-let cached: Providers | undefined;
-
-/** The app's providers, built once from the process environment. */
-export function providers(): Providers {
-  cached ??= createProviders(processEnv());
-  return cached;
 }
 
 function required(value: string | undefined, name: string, provider: string): string {

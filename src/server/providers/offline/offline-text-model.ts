@@ -1,16 +1,15 @@
-// The offline TextModel: no network, deterministic, fast. It recognises the story stages by request
-// name and answers them for real (NLP analysis, template prompts); any other object kind gets a
-// schema-valid sample built from the request's own schema, so new features run offline from day one.
+// The offline TextModel: no network, deterministic, fast. Requests a domain has taught it (its
+// offline responders, by request name) get that domain's real answer; any other object kind, or a
+// request a responder cannot read, gets a schema-valid sample built from the request's own schema,
+// so new features run offline from day one.
 import type { z } from "zod";
-import { SCENE_PROMPT, STORY_ANALYSIS, readAnalysisInput, readScenePromptInput } from "../../features/story/stage-messages";
 import { sampleFromJsonSchema } from "../json-schema-sample";
+import { hashString, seededRandom } from "../seeded-random";
 import { jsonSchemaFor } from "../structured-output";
 import { ProviderError, type GenerateObjectRequest, type GenerateObjectResult, type TextModel } from "../types";
-import { writeScenePrompt } from "./scene-prompt-writer";
-import { hashString, seededRandom } from "../seeded-random";
-import { analyseStory } from "./story-analysis";
+import { respondOffline, type OfflineResponders } from "./offline-responders";
 
-export function createOfflineTextModel(model = "offline-text"): TextModel {
+export function createOfflineTextModel(model = "offline-text", responders: OfflineResponders = {}): TextModel {
   return {
     provider: "offline",
     model,
@@ -19,7 +18,7 @@ export function createOfflineTextModel(model = "offline-text"): TextModel {
       if (request.signal?.aborted) {
         throw new ProviderError("The offline provider's request was aborted", { kind: "aborted", isRetryable: false });
       }
-      const candidate = answer(request);
+      const candidate = answer(request, responders);
       const parsed = request.schema.safeParse(candidate);
       if (!parsed.success) {
         throw new ProviderError(`The offline provider could not produce a valid "${request.name}" object: ${parsed.error.message}`, {
@@ -39,15 +38,9 @@ export function createOfflineTextModel(model = "offline-text"): TextModel {
   };
 }
 
-function answer(request: GenerateObjectRequest<z.ZodType>): unknown {
-  if (request.name === STORY_ANALYSIS) {
-    const input = readAnalysisInput(request.messages);
-    if (input) return analyseStory(input.story, input.sceneCount);
-  }
-  if (request.name === SCENE_PROMPT) {
-    const input = readScenePromptInput(request.messages);
-    if (input) return writeScenePrompt(input);
-  }
+function answer(request: GenerateObjectRequest<z.ZodType>, responders: OfflineResponders): unknown {
+  const answered = respondOffline(responders, request.name, request.messages);
+  if (answered !== undefined) return answered;
   // Seeded by the conversation, so the same request always gets the same sample.
   const seed = hashString(`${request.name}\n${request.messages.map((message) => message.content).join("\n")}`);
   return sampleFromJsonSchema(jsonSchemaFor(request.schema), { random: seededRandom(seed) });

@@ -1,8 +1,9 @@
-// The offline provider's stage 2: an image prompt per scene from templates. Each character is
-// described by the same words in every scene (name plus visual traits), which is what keeps a
-// character recognisable from picture to picture — for real image models as for the offline one.
-import type { ScenePrompt } from "../../features/story/schemas";
-import type { ScenePromptInput } from "../../features/story/stage-messages";
+// The story's offline prompt writer (stage 2 without a model): an image prompt per scene from
+// templates. Each character is described by the same words in every scene (name plus visual
+// traits), which is what keeps a character recognisable from picture to picture — for real image
+// models as for the offline one.
+import type { ScenePrompt } from "../schemas";
+import type { ScenePromptInput } from "../stage-messages";
 
 const LIGHTING: Record<string, string> = {
   tense: "dramatic low light, deep shadows, wind and motion",
