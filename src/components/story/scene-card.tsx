@@ -4,11 +4,11 @@ import { useEffect, useState, type FormEvent } from "react";
 import { Button } from "@/components/ui/button";
 import { FormError } from "@/components/ui/field";
 import { formatDuration } from "@/lib/format";
-import type { ProjectView } from "@/server/features/story/projects";
 import { useTRPC } from "@/trpc/react";
+import type { RouterOutputs } from "@/trpc/router-types";
 import type { LiveTask } from "./use-run-progress";
 
-type Scene = ProjectView["scenes"][number];
+type Scene = RouterOutputs["story"]["get"]["scenes"][number];
 type SceneImage = Scene["images"][number];
 
 const aspect: Record<string, string> = { "1792x1024": "aspect-[7/4]", "1024x1792": "aspect-[4/7]", "1024x1024": "aspect-square" };
