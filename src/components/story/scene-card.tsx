@@ -1,8 +1,8 @@
 "use client";
 import { useMutation } from "@tanstack/react-query";
 import { useEffect, useState, type FormEvent } from "react";
-import { Button } from "@/components/ui/button";
 import type { LiveTask } from "@/components/runs/use-run-progress";
+import { Button } from "@/components/ui/button";
 import { FormError } from "@/components/ui/field";
 import { formatDuration } from "@/lib/format";
 import { useTRPC } from "@/trpc/react";

@@ -2,11 +2,11 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useRef, useState } from "react";
+import { taskKeyOf } from "@/components/runs/live-tasks";
+import { useRunProgress, type LiveTask } from "@/components/runs/use-run-progress";
 import { Button, buttonClass } from "@/components/ui/button";
 import { FormError } from "@/components/ui/field";
 import { formatDuration } from "@/lib/format";
-import { taskKeyOf } from "@/components/runs/live-tasks";
-import { useRunProgress, type LiveTask } from "@/components/runs/use-run-progress";
 import { useTRPC } from "@/trpc/react";
 import { CharactersPanel } from "./characters-panel";
 import { SceneCard } from "./scene-card";
