@@ -11,11 +11,12 @@
 // neither is ever awaited while the same one is held.
 import { AppError, notFound } from "@/server/errors";
 import type { Database } from "@/server/db";
-import { createAdaptiveConcurrency, type AdaptiveConcurrency } from "./adaptive-concurrency";
+import { createBudgets } from "./budgets";
 import { systemClock, type Clock } from "./clock";
 import { clampWorkers, DEFAULT_ENGINE_SETTINGS, type EngineSettings } from "./engine-settings";
 import { createInProcessEventBus, type RunEventBus, type RunEventListener } from "./event-bus";
 import { callProvider } from "./provider-call";
+import type { ProviderLimitStore } from "./provider-limits";
 import { describeError } from "./retry-policy";
 import type { RunEvent, RunEventPayloads, RunEventType } from "./run-events";
 import { RunLine } from "./run-line";
@@ -49,6 +50,11 @@ export interface EngineOptions {
   bus?: RunEventBus;
   /** Where state changes are written; Prisma by default. The engine closes it on shutdown. */
   writer?: BatchWriter;
+  /**
+   * Where the budgets keep what they learn about each provider:model's limits, so the next engine
+   * starts from it. Without one, every engine starts cold.
+   */
+  limits?: ProviderLimitStore;
 }
 
 export interface EngineStatus {
@@ -115,10 +121,8 @@ export function createEngine(options: EngineOptions): Engine {
   let whenIdle: (() => void) | null = null;
   let closed = false;
 
-  const budgets: Record<TaskKind, AdaptiveConcurrency> = {
-    text: createAdaptiveConcurrency({ cap: settings.maxConcurrent.text, adaptive: settings.adaptive, now: clock.now }),
-    image: createAdaptiveConcurrency({ cap: settings.maxConcurrent.image, adaptive: settings.adaptive, now: clock.now }),
-  };
+  const budgetSet = createBudgets(settings, { now: clock.now, store: options.limits });
+  const budgets = budgetSet.byName;
 
   const writer = options.writer ?? createPrismaBatchWriter(db);
   const store = createRunStore(writer, {
@@ -244,6 +248,7 @@ export function createEngine(options: EngineOptions): Engine {
           signal,
           timeoutMs: settings.timeoutMs[kind],
           retry: settings.retry,
+          maxRateLimitWaitMs: settings.rateLimitMaxWaitMs,
           clock,
           random,
           nextAttempt() {
@@ -254,7 +259,6 @@ export function createEngine(options: EngineOptions): Engine {
           },
           onRetry(failure, delayMs) {
             run.tally.retries++;
-            if (failure.rateLimited) run.tally.rateLimited++;
             task.lastError = failure.reason;
             setTaskStatus(run, task, "retrying");
             emit(run, "task-retry", {
@@ -264,6 +268,10 @@ export function createEngine(options: EngineOptions): Engine {
               reason: failure.reason,
               status: failure.status,
             });
+          },
+          onWait(failure, delayMs) {
+            run.tally.rateLimited++;
+            emit(run, "task-wait", { key: task.key, kind, delayMs, reason: failure.reason });
           },
           onFailure(failure) {
             if (failure.rateLimited) run.tally.rateLimited++;
@@ -564,7 +572,7 @@ export function createEngine(options: EngineOptions): Engine {
       closed = true;
       for (const run of runs.values()) run.abort.abort(new EngineShutdown());
       if (executing > 0) await new Promise<void>((resolve) => (whenIdle = resolve));
-      await store.flush();
+      await Promise.all([store.flush(), budgetSet.flush()]);
       writer.close();
     },
   };
