@@ -189,7 +189,7 @@ export function createAdaptiveConcurrency(options: AdaptiveConcurrencyOptions): 
       completions[completionCount++ & 1023] = current;
       roundTripMs = roundTripMs === 0 ? current - startedAt : roundTripMs * 0.9 + (current - startedAt) * 0.1;
       if (pacing.active) {
-        pacing.succeeded(quota.ratePerSecond);
+        pacing.succeeded(quota.ratePerSecond === undefined ? undefined : quota.ratePerSecond * pacing.margin);
         windowIfFast();
       } else {
         if (window < cap) {
@@ -201,7 +201,7 @@ export function createAdaptiveConcurrency(options: AdaptiveConcurrencyOptions): 
           window = Math.min(cap, window + step);
         }
         // The quota headers tell the rate before any 429: a slow one is paced from now on.
-        paceByRateIfSlow(quota.ratePerSecond, 1);
+        paceByRateIfSlow(quota.ratePerSecond, pacing.margin);
       }
       apply();
       changed();

@@ -12,6 +12,11 @@ import type { RateLimitQuota, RateLimitSnapshot } from "@/server/providers/types
 const COST_SMOOTHING = 0.3;
 /** Send times kept to count the calls sent since a snapshot. */
 const SENDS_KEPT = 1024;
+/**
+ * A call is let in only once the quota has refilled this long ago: the provider counts a call
+ * when it arrives, a moment after it was sent, and the engine's clock has whole milliseconds.
+ */
+const SLACK_MS = 3;
 
 export interface ProviderQuota {
   /** Takes in the headers of an answer to a call sent at `sentAt`. */
@@ -73,7 +78,7 @@ export function createProviderQuota(): ProviderQuota {
 
   const dimensionWaitMs = (dimension: Dimension | undefined, now: number) => {
     if (!dimension || dimension.refillPerMs === undefined || dimension.cost === undefined) return 0;
-    const level = Math.min(dimension.limit, dimension.level + dimension.refillPerMs * (now - dimension.at));
+    const level = Math.min(dimension.limit, dimension.level + dimension.refillPerMs * (now - SLACK_MS - dimension.at));
     const available = level - dimension.cost * dimension.sentSince;
     // A quota smaller than one call could never let it through: leave that to the 429s.
     if (available >= dimension.cost || dimension.cost > dimension.limit) return 0;
