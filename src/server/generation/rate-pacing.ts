@@ -13,7 +13,7 @@ const DECREASE = 0.8;
 /** Per success, below the rate last seen allowed. */
 const CLIMB = 0.05;
 /** Per success, past the rate last seen allowed; grows by one share per this many successes. */
-const PROBE = { step: 0.0003, acceleration: 128 };
+const PROBE = { step: 0.001, acceleration: 32 };
 
 export interface RatePacing {
   readonly active: boolean;
@@ -73,10 +73,10 @@ export function createRatePacing(options: { slowestGapMs: number }): RatePacing 
       if (quotaRate !== undefined) rate = Math.max(slowest, Math.min(rate, quotaRate));
     },
     decrease(estimate) {
-      // An estimate at or above the refused rate is wrong (a burst flattered it): fall back.
-      if (estimate !== undefined && estimate < rate) {
-        allowed = estimate;
-        rate = estimate * MARGIN;
+      // Refused at a rate below the estimate: the estimate was flattered (a burst, jitter).
+      if (estimate !== undefined) {
+        allowed = Math.min(estimate, rate);
+        rate = allowed * MARGIN;
       } else {
         allowed = rate * MARGIN;
         rate *= DECREASE;
