@@ -39,7 +39,8 @@ test("at 1.5 calls a second every task of a 20-task run succeeds, and no call go
     expect(share.refused - firstFlightRefusals).toBeLessThanOrEqual(3);
     expect(run.metrics!.retries).toBe(0);
     // 18 calls beyond the burst at 1.5 a second, plus one call's latency.
-    expect(elapsedMs).toBeLessThan(((20 - 2) / 1.5) * 1000 * 1.15 + 150);
+    // (generous: a loaded CI machine makes timers late)
+    expect(elapsedMs).toBeLessThan(((20 - 2) / 1.5) * 1000 * 1.25 + 150);
   } finally {
     await engine.shutdown();
   }

@@ -75,7 +75,7 @@ test("images at 0.2 a second all succeed without a call inside a Retry-After, te
   // A cold engine's first flight (10 calls) meets a burst of 1; from then on the quota headers
   // hold every call until the provider would let it in.
   expect(imageShare.refused).toBeLessThanOrEqual(9 + 1);
-  expect(imagesDoneMs).toBeLessThan((19 / IMAGE_RATE) * 1000 * 1.1 + 100);
+  expect(imagesDoneMs).toBeLessThan((19 / IMAGE_RATE) * 1000 * 1.25 + 100); // generous: timers run late under load
   // Separate budgets: text went on while images were held by their Retry-After.
   const imageHolds = log.filter((call) => call.kind === "image" && call.refusedAt !== undefined);
   const textDuringHolds = log.filter(
@@ -101,7 +101,7 @@ test("images at 0.2 a second all succeed without a call inside a Retry-After, te
     const warmShare = refusalShare(fake.attempts(), IMAGE_MODEL);
     console.log(`images, warm: ${warmShare.refused} of ${warmShare.attempts} refused, ${warmMs.toFixed(0)} ms`);
     expect(warmShare.refused).toBe(0);
-    expect(warmMs).toBeLessThan((5 / IMAGE_RATE) * 1000 * 1.1 + 100);
+    expect(warmMs).toBeLessThan((5 / IMAGE_RATE) * 1000 * 1.25 + 100);
   } finally {
     await warm.shutdown();
   }
