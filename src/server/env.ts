@@ -42,6 +42,7 @@ export const envSchema = z
     LLM_TIMEOUT_SECONDS: seconds().default(120),
     IMAGE_TIMEOUT_SECONDS: seconds().optional(),
     RETRY_MAX_ATTEMPTS: positiveInt(4),
+    RATE_LIMIT_MAX_WAIT_SECONDS: seconds().default(900),
   })
   .superRefine((env, context) => {
     if (env.BATCH_DEFAULT_WORKERS > env.BATCH_MAX_WORKERS) {
