@@ -5,7 +5,7 @@ import { prismaAdapter } from "better-auth/adapters/prisma";
 import { nextCookies } from "better-auth/next-js";
 import { organization } from "better-auth/plugins";
 import { db, type Database } from "./db";
-import { env } from "./env";
+import { appOrigin, env } from "./env";
 import { authSecret } from "./auth-secret";
 import { createPersonalTeam, firstTeamId } from "./features/teams/personal-team";
 
@@ -89,7 +89,7 @@ export function auth(): Auth {
     globalForAuth.storyforgeAuth = createAuth({
       db: db(),
       secret: settings.BETTER_AUTH_SECRET ?? authSecret(settings.DATA_DIR),
-      baseURL: settings.BETTER_AUTH_URL ?? `http://${settings.HOST}:${settings.PORT}`,
+      baseURL: appOrigin(settings),
     });
   }
   return globalForAuth.storyforgeAuth;

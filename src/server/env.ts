@@ -87,3 +87,8 @@ export function env(): Env {
   cached ??= parseEnv(process.env);
   return cached;
 }
+
+/** The origin browsers use to reach the app: BETTER_AUTH_URL, or the address it listens on. */
+export function appOrigin(settings: Pick<Env, "BETTER_AUTH_URL" | "HOST" | "PORT">): string {
+  return settings.BETTER_AUTH_URL ?? `http://${settings.HOST}:${settings.PORT}`;
+}

@@ -165,8 +165,40 @@ describe("runs procedures for non-members", () => {
     await expect(callerFor(alice).runs.get({ runId: "no-such-run" })).rejects.toMatchObject({ code: "NOT_FOUND" });
   });
 
-  test("the run is unchanged by the non-member's attempts", async () => {
-    const run = await callerFor(alice).runs.get({ runId });
-    expect(run.status).toBe("succeeded");
+  test("the non-member's cancel and retryFailed leave a run unchanged that the member's change", async () => {
+    // A run still in flight (cancel would stop it), then cancelled (retryFailed would re-open it):
+    // each non-member attempt is followed by the member's same action, which must change the run,
+    // so the run staying as it was shows the request was refused, not that it had no effect.
+    const snapshot = async (id: string) => {
+      const run = (await engine.getRun(id))!;
+      return { status: run.status, tasks: run.tasks.map((task) => task.status) };
+    };
+    fake.configure({ latencyMs: 2_000 });
+    try {
+      const liveRunId = await submitFor(alice);
+      for (const caller of [asBob(), asBobInAlicesTeam()]) {
+        await expect(caller.runs.cancel({ runId: liveRunId })).rejects.toMatchObject({ code: "NOT_FOUND" });
+      }
+      const afterBob = await snapshot(liveRunId);
+      expect(["queued", "running"]).toContain(afterBob.status);
+      expect(afterBob.tasks).not.toContain("cancelled");
+
+      await callerFor(alice).runs.cancel({ runId: liveRunId });
+      expect((await snapshot(liveRunId)).tasks).toContain("cancelled");
+      expect((await engine.waitForRun(liveRunId)).status).toBe("cancelled");
+
+      const cancelled = await snapshot(liveRunId);
+      for (const caller of [asBob(), asBobInAlicesTeam()]) {
+        await expect(caller.runs.retryFailed({ runId: liveRunId })).rejects.toMatchObject({ code: "NOT_FOUND" });
+      }
+      expect(await snapshot(liveRunId)).toEqual(cancelled);
+
+      fake.configure({ latencyMs: 15 });
+      expect((await callerFor(alice).runs.retryFailed({ runId: liveRunId })).requeued).toBeGreaterThan(0);
+      expect(await snapshot(liveRunId)).not.toEqual(cancelled);
+      expect((await engine.waitForRun(liveRunId)).status).toBe("succeeded");
+    } finally {
+      fake.configure({ latencyMs: 15 });
+    }
   });
 });

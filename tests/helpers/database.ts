@@ -7,12 +7,13 @@ import { createDatabase, type Database as PrismaDatabase } from "@/server/db";
 
 const migrationsDirectory = path.resolve(import.meta.dirname, "../../prisma/migrations");
 
-export function applyMigrations(file: string): void {
+/** Applies the migrations whose folder name `include` accepts (all by default), in order. */
+export function applyMigrations(file: string, include: (name: string) => boolean = () => true): void {
   const sqlite = new Database(file);
   try {
     for (const name of fs.readdirSync(migrationsDirectory).sort()) {
       const migration = path.join(migrationsDirectory, name, "migration.sql");
-      if (fs.existsSync(migration)) sqlite.exec(fs.readFileSync(migration, "utf8"));
+      if (include(name) && fs.existsSync(migration)) sqlite.exec(fs.readFileSync(migration, "utf8"));
     }
   } finally {
     sqlite.close();

@@ -1,12 +1,13 @@
 // Who may touch a story project: members of its team. Alice (team A) owns a project; Bob (another
-// team) gets NOT_FOUND from every story and run procedure, the image check and the export, exactly
-// as for a project that does not exist; a signed-out caller is told to sign in; Carol, invited into
-// team A, reads it.
+// team) gets NOT_FOUND from every story and run procedure and the export, exactly as for a project
+// that does not exist, and from the image route's check exactly as for an image that does not
+// exist; a signed-out caller is told to sign in; Carol, invited into team A, reads it.
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { Auth } from "@/server/auth";
 import { parseEnv } from "@/server/env";
+import { findImage, imageFile } from "@/server/features/images/images";
 import { exportProject } from "@/server/features/story/project-export";
-import { findSceneImage, type ProjectView } from "@/server/features/story/projects";
+import type { ProjectView } from "@/server/features/story/projects";
 import { storyOfflineResponders } from "@/server/features/story/story-offline";
 import { createProviders } from "@/server/providers/create-providers";
 import { createTestAuth, createUserWithTeam, type TestUser } from "../helpers/accounts";
@@ -99,14 +100,19 @@ describe("a user of another team", () => {
   const asBobInAlicesTeam = () => testServices.caller(bob, alice.teamId);
 
   const outsideAccess = (): Array<[string, () => Promise<unknown>]> => [
-    ["findSceneImage (the image route's check)", () => findSceneImage(database.db, bob.id, ids().imageId)],
     ["exportProject", () => exportProject(database.db, testServices.services.images, bob.id, ids().projectId)],
+  ];
+  const imageAccess = (imageId: () => string): Array<[string, () => Promise<unknown>]> => [
+    ["findImage", () => findImage(database.db, bob.id, imageId())],
+    ["imageFile (the image route)", () => imageFile(database.db, testServices.services.images, bob.id, imageId(), "original")],
+    ["imageFile of the thumbnail", () => imageFile(database.db, testServices.services.images, bob.id, imageId(), "thumbnail")],
   ];
 
   test.each([
     ...projectCalls(asBob),
     ...projectCalls(asBobInAlicesTeam).map(([name, call]): [string, () => Promise<unknown>] => [`${name}, with Alice's team selected`, call]),
     ...outsideAccess(),
+    ...imageAccess(() => ids().imageId),
     ["story.list, with Alice's team selected", () => asBobInAlicesTeam().story.list()],
   ])("gets NOT_FOUND from %s", async (_name, call) => {
     await expect(call()).rejects.toMatchObject({ code: "NOT_FOUND" });
@@ -125,6 +131,13 @@ describe("a user of another team", () => {
       await expect(call()).rejects.toMatchObject({ code: "NOT_FOUND", message: "Project not found" });
     },
   );
+
+  test.each(imageAccess(() => ids().imageId))("learns from %s no more than that there is no such image", async (name, call) => {
+    const missing = imageAccess(() => crypto.randomUUID()).find(([candidate]) => candidate === name)![1];
+    const expected = { code: "NOT_FOUND", message: "Image not found" };
+    await expect(missing()).rejects.toMatchObject(expected);
+    await expect(call()).rejects.toMatchObject(expected);
+  });
 
   test("does not see the project in their own list", async () => {
     const listed = await asBob().story.list();
@@ -182,8 +195,10 @@ describe("a teammate invited into Alice's team", () => {
     expect(await asCarol.runs.get({ runId: project.run!.id })).toMatchObject({ id: project.run!.id, status: "succeeded" });
     expect(await drain(await asCarol.runs.events({ runId: project.run!.id }))).toBeGreaterThan(0);
 
-    const image = await findSceneImage(database.db, carol.id, project.scenes[0]!.currentImageId!);
+    const image = await findImage(database.db, carol.id, project.scenes[0]!.currentImageId!);
     expect(image.id).toBe(project.scenes[0]!.currentImageId);
+    const file = await imageFile(database.db, testServices.services.images, carol.id, image.id, "thumbnail");
+    expect(file).toEqual({ path: testServices.services.images.pathOf(image.thumbnailFile), contentType: "image/webp" });
     const { stream } = await exportProject(database.db, testServices.services.images, carol.id, project.id);
     expect((await new Response(stream).arrayBuffer()).byteLength).toBeGreaterThan(0);
   });

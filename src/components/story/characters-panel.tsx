@@ -3,10 +3,10 @@ import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { FormError } from "@/components/ui/field";
-import type { ProjectView } from "@/server/features/story/projects";
 import { useTRPC } from "@/trpc/react";
+import type { RouterOutputs } from "@/trpc/router-types";
 
-type Character = ProjectView["characters"][number];
+type Character = RouterOutputs["story"]["get"]["characters"][number];
 interface Draft {
   id?: string;
   name: string;

@@ -1,14 +1,15 @@
 "use client";
 import { useMutation } from "@tanstack/react-query";
 import { useEffect, useState, type FormEvent } from "react";
+import type { LiveTask } from "@/components/runs/use-run-progress";
 import { Button } from "@/components/ui/button";
 import { FormError } from "@/components/ui/field";
 import { formatDuration } from "@/lib/format";
-import type { ProjectView } from "@/server/features/story/projects";
 import { useTRPC } from "@/trpc/react";
-import type { LiveTask } from "./use-run-progress";
+import type { RouterOutputs } from "@/trpc/router-types";
+import { TaskState } from "./scene-task-state";
 
-type Scene = ProjectView["scenes"][number];
+type Scene = RouterOutputs["story"]["get"]["scenes"][number];
 type SceneImage = Scene["images"][number];
 
 const aspect: Record<string, string> = { "1792x1024": "aspect-[7/4]", "1024x1792": "aspect-[4/7]", "1024x1024": "aspect-square" };
@@ -66,7 +67,7 @@ export function SceneCard({
           </button>
         ) : (
           <div className="grid size-full place-items-center text-sm text-stone-500">
-            {imageTask?.status === "running" || imageTask?.status === "retrying" ? (
+            {imageTask?.status === "running" || imageTask?.status === "retrying" || imageTask?.status === "waiting" ? (
               <span className="size-8 animate-spin rounded-full border-2 border-indigo-300 border-t-transparent" aria-hidden />
             ) : (
               "No picture yet"
@@ -155,71 +156,6 @@ export function SceneCard({
 
       {enlarged && viewed ? <Lightbox image={viewed} title={`${number}. ${scene.title}`} onClose={() => setEnlarged(false)} /> : null}
     </li>
-  );
-}
-
-function TaskState({
-  imageTask,
-  promptTask,
-  maxAttempts,
-  hasImage,
-}: {
-  imageTask: LiveTask | null;
-  promptTask: LiveTask | null;
-  maxAttempts: number;
-  hasImage: boolean;
-}) {
-  const task = imageTask ?? (promptTask && promptTask.status !== "succeeded" ? promptTask : null);
-  if (!task) return hasImage ? <Pill tone="done">Done</Pill> : null;
-  const what = task.kind === "image" ? "Rendering" : "Writing prompt";
-  switch (task.status) {
-    case "queued":
-      return <Pill tone="idle">Queued</Pill>;
-    case "running":
-      return <Pill tone="busy">{what}…</Pill>;
-    case "retrying":
-      return (
-        <Pill tone="warn" title={task.reason ?? undefined}>
-          Retrying {Math.min(task.attempts + 1, maxAttempts)}/{maxAttempts}
-          {task.reason ? ` — ${shorten(task.reason)}` : ""}
-        </Pill>
-      );
-    case "failed":
-      return (
-        <Pill tone="error" title={task.reason ?? undefined}>
-          Failed{task.reason ? `: ${shorten(task.reason)}` : ""}
-        </Pill>
-      );
-    case "skipped":
-      return <Pill tone="error">Skipped: the prompt failed</Pill>;
-    case "cancelled":
-      return <Pill tone="idle">Cancelled</Pill>;
-    case "succeeded":
-      return task.kind === "image" ? (
-        <Pill tone="done">Done{task.durationMs !== null ? ` in ${formatDuration(task.durationMs)}` : ""}</Pill>
-      ) : (
-        <Pill tone="idle">Prompt ready</Pill>
-      );
-  }
-}
-
-function shorten(text: string) {
-  return text.length > 60 ? `${text.slice(0, 57)}…` : text;
-}
-
-const tones = {
-  idle: "bg-white/90 text-stone-700",
-  busy: "bg-indigo-600 text-white",
-  warn: "bg-amber-400 text-amber-950",
-  error: "bg-red-600 text-white",
-  done: "bg-emerald-600 text-white",
-};
-
-function Pill({ tone, title, children }: { tone: keyof typeof tones; title?: string; children: React.ReactNode }) {
-  return (
-    <span title={title} data-testid="scene-state" className={`inline-block max-w-[16rem] truncate rounded-full px-2.5 py-1 text-xs font-medium shadow ${tones[tone]}`}>
-      {children}
-    </span>
   );
 }
 

@@ -2,13 +2,17 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useRef, useState } from "react";
+import { taskKeyOf } from "@/components/runs/live-tasks";
+import { useRunProgress, type LiveTask } from "@/components/runs/use-run-progress";
 import { Button, buttonClass } from "@/components/ui/button";
 import { FormError } from "@/components/ui/field";
 import { formatDuration } from "@/lib/format";
 import { useTRPC } from "@/trpc/react";
 import { CharactersPanel } from "./characters-panel";
 import { SceneCard } from "./scene-card";
-import { useRunProgress, type LiveTask } from "./use-run-progress";
+
+/** The key of the story's first task, which reads the story and finds its scenes. */
+const ANALYSE_TASK = "analyse";
 
 export function Storyboard({ projectId }: { projectId: string }) {
   const trpc = useTRPC();
@@ -30,8 +34,12 @@ export function Storyboard({ projectId }: { projectId: string }) {
   }, [queryClient, projectKey]);
   useEffect(() => () => void (refetchTimer.current && clearTimeout(refetchTimer.current)), []);
 
-  const progress = useRunProgress(project.data?.run?.id ?? null, (event) => {
-    if (event.type === "task-end" || event.type === "run-end") refreshProject();
+  const progress = useRunProgress(project.data?.run?.id ?? null, {
+    // The analysis adds one prompt task per scene: count them as soon as it ends.
+    refreshOn: (event) => event.type === "task-end" && taskKeyOf(event) === ANALYSE_TASK,
+    onEvent(event) {
+      if (event.type === "task-end" || event.type === "run-end") refreshProject();
+    },
   });
 
   const onError = (error: { message: string }) => setActionError(error.message);
@@ -174,7 +182,7 @@ function RunProgress({ progress, sceneCount }: { progress: ReturnType<typeof use
   const elapsed = startedAt ? (run.endedAt ? new Date(run.endedAt).getTime() : now) - startedAt : 0;
   const remaining = active && finished > 0 && total > finished ? (elapsed / finished) * (total - finished) : null;
   const phase = !images.length
-    ? progress.tasks.get("analyse")?.status === "succeeded" || sceneCount > 0
+    ? progress.tasks.get(ANALYSE_TASK)?.status === "succeeded" || sceneCount > 0
       ? "Writing prompts"
       : "Reading the story"
     : "Rendering images";

@@ -1,5 +1,6 @@
 // Story projects. Thin: validate, call the story feature, return its view.
 import { z } from "zod";
+import { imageParametersSchema } from "@/server/features/images/images";
 import {
   cancelProjectRun,
   createProject,
@@ -64,15 +65,7 @@ const projectView = z.object({
           version: z.number(),
           width: z.number(),
           height: z.number(),
-          provider: z.string(),
-          model: z.string(),
-          size: z.string(),
-          quality: z.string().nullable(),
-          style: z.string().nullable(),
-          prompt: z.string(),
-          negativePrompt: z.string().nullable(),
-          revisedPrompt: z.string().nullable(),
-          seed: z.number().nullable(),
+          ...imageParametersSchema.shape,
           attempts: z.number(),
           durationMs: z.number(),
           createdAt: z.date(),

@@ -3,25 +3,32 @@
 import fs from "node:fs";
 import { Readable } from "node:stream";
 import yazl from "yazl";
+import type { Image } from "@/generated/prisma/client";
 import type { Database } from "@/server/db";
+import { parametersOf } from "@/server/features/images/images";
 import type { ImageStore } from "@/server/storage/image-store";
-import { findProject, imageParameters } from "./projects";
-
-const parseList = (json: string): string[] => JSON.parse(json) as string[];
+import { findProject } from "./projects";
+import { stringList } from "./schemas";
 
 function slug(text: string) {
   return text.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "").slice(0, 50) || "scene";
+}
+
+/** The manifest's format 1 lists the revised prompt beside the parameters, not among them. */
+function manifestParameters(image: Image) {
+  const { revisedPrompt, ...parameters } = parametersOf(image);
+  return { parameters, revisedPrompt };
 }
 
 export async function exportProject(db: Database, images: ImageStore, userId: string, projectId: string) {
   const project = await findProject(db, userId, projectId);
   const [characters, scenes] = await Promise.all([
     db.storyCharacter.findMany({ where: { projectId }, orderBy: { position: "asc" } }),
-    db.storyScene.findMany({ where: { projectId }, orderBy: { position: "asc" }, include: { images: true } }),
+    db.storyScene.findMany({ where: { projectId }, orderBy: { position: "asc" }, include: { currentImage: true } }),
   ]);
   const zip = new yazl.ZipFile();
   const manifestScenes = scenes.map((scene, index) => {
-    const image = scene.images.find((candidate) => candidate.id === scene.currentImageId);
+    const image = scene.currentImage;
     const file = image ? `images/${String(index + 1).padStart(2, "0")}-${slug(scene.title)}.png` : null;
     if (image && file) {
       const source = images.pathOf(image.file);
@@ -33,12 +40,12 @@ export async function exportProject(db: Database, images: ImageStore, userId: st
       summary: scene.summary,
       setting: scene.setting,
       mood: scene.mood,
-      charactersPresent: parseList(scene.charactersPresent),
+      charactersPresent: stringList.parse(scene.charactersPresent),
       prompt: {
         imagePrompt: scene.imagePrompt,
         negativePrompt: scene.negativePrompt,
-        styleTags: parseList(scene.styleTags),
-        charactersInScene: parseList(scene.charactersInScene),
+        styleTags: stringList.parse(scene.styleTags),
+        charactersInScene: stringList.parse(scene.charactersInScene),
       },
       image: image
         ? {
@@ -46,8 +53,7 @@ export async function exportProject(db: Database, images: ImageStore, userId: st
             version: image.version,
             width: image.width,
             height: image.height,
-            parameters: imageParameters(image),
-            revisedPrompt: image.revisedPrompt,
+            ...manifestParameters(image),
             attempts: image.attempts,
             durationMs: image.durationMs,
             createdAt: image.createdAt.toISOString(),
@@ -71,7 +77,7 @@ export async function exportProject(db: Database, images: ImageStore, userId: st
     characters: characters.map((character) => ({
       name: character.name,
       description: character.description,
-      visualTraits: parseList(character.visualTraits),
+      visualTraits: stringList.parse(character.visualTraits),
     })),
     scenes: manifestScenes,
   };

@@ -2,9 +2,9 @@
 // characters, regenerate, switch image versions, delete. Access is by team membership of the
 // project's team; anyone else is told the project does not exist.
 import crypto from "node:crypto";
-import type { SceneImage } from "@/generated/prisma/client";
 import type { Database } from "@/server/db";
 import { AppError, notFound } from "@/server/errors";
+import { deleteImageRows, imagesByOwner, parametersOf } from "@/server/features/images/images";
 import type { Engine } from "@/server/generation/engine";
 import { ACTIVE_RUN_STATUSES, type RunStatus, type TaskSpec } from "@/server/generation/types";
 import type { ImageStore } from "@/server/storage/image-store";
@@ -13,7 +13,8 @@ import {
   styleText,
   type CreateProjectInput,
 } from "./project-input";
-import { analyseTask, imageTask, promptTask, STORY_RUN_KIND } from "./story-pipeline";
+import { stringList } from "./schemas";
+import { analyseTask, imageTask, promptTask, SCENE_IMAGE_OWNER, STORY_RUN_KIND } from "./story-pipeline";
 
 export interface StoryServices {
   db: Database;
@@ -25,7 +26,6 @@ interface Actor {
   userId: string;
 }
 
-const parseList = (json: string): string[] => JSON.parse(json) as string[];
 
 /** The project, if the user is a member of its team; NOT_FOUND otherwise. */
 export async function findProject(db: Database, userId: string, projectId: string) {
@@ -105,14 +105,11 @@ export async function getProject(services: StoryServices, userId: string, projec
   const project = await findProject(services.db, userId, projectId);
   const [characters, scenes, runStatus] = await Promise.all([
     services.db.storyCharacter.findMany({ where: { projectId }, orderBy: { position: "asc" } }),
-    services.db.storyScene.findMany({
-      where: { projectId },
-      orderBy: { position: "asc" },
-      include: { images: { orderBy: { version: "asc" } } },
-    }),
+    services.db.storyScene.findMany({ where: { projectId }, orderBy: { position: "asc" } }),
     project.lastRunId ? services.engine.runStatuses([project.lastRunId]) : null,
   ]);
   const status = project.lastRunId ? runStatus?.get(project.lastRunId) : undefined;
+  const images = await imagesByOwner(services.db, SCENE_IMAGE_OWNER, scenes.map((scene) => scene.id));
   return {
     id: project.id,
     title: project.title,
@@ -131,7 +128,7 @@ export async function getProject(services: StoryServices, userId: string, projec
       id: character.id,
       name: character.name,
       description: character.description,
-      visualTraits: parseList(character.visualTraits),
+      visualTraits: stringList.parse(character.visualTraits),
     })),
     scenes: scenes.map((scene) => ({
       id: scene.id,
@@ -140,19 +137,18 @@ export async function getProject(services: StoryServices, userId: string, projec
       summary: scene.summary,
       setting: scene.setting,
       mood: scene.mood,
-      charactersPresent: parseList(scene.charactersPresent),
+      charactersPresent: stringList.parse(scene.charactersPresent),
       imagePrompt: scene.imagePrompt,
       negativePrompt: scene.negativePrompt,
-      styleTags: parseList(scene.styleTags),
-      charactersInScene: parseList(scene.charactersInScene),
+      styleTags: stringList.parse(scene.styleTags),
+      charactersInScene: stringList.parse(scene.charactersInScene),
       currentImageId: scene.currentImageId,
-      images: scene.images.map((image) => ({
+      images: (images.get(scene.id) ?? []).map((image) => ({
         id: image.id,
         version: image.version,
         width: image.width,
         height: image.height,
-        ...imageParameters(image),
-        revisedPrompt: image.revisedPrompt,
+        ...parametersOf(image),
         attempts: image.attempts,
         durationMs: image.durationMs,
         createdAt: image.createdAt,
@@ -162,20 +158,6 @@ export async function getProject(services: StoryServices, userId: string, projec
 }
 
 export type ProjectView = Awaited<ReturnType<typeof getProject>>;
-
-/** What an image version was rendered with, as the project view and the export show it. */
-export function imageParameters(image: SceneImage) {
-  return {
-    provider: image.provider,
-    model: image.model,
-    size: image.size,
-    quality: image.quality,
-    style: image.style,
-    prompt: image.prompt,
-    negativePrompt: image.negativePrompt,
-    seed: image.seed,
-  };
-}
 
 async function findScene(db: Database, userId: string, projectId: string, sceneId: string) {
   await findProject(db, userId, projectId);
@@ -192,7 +174,7 @@ export async function updateScene(
   await findScene(services.db, userId, input.projectId, input.sceneId);
   await services.db.storyScene.update({
     where: { id: input.sceneId },
-    data: { imagePrompt: input.imagePrompt, negativePrompt: input.negativePrompt, styleTags: JSON.stringify(input.styleTags) },
+    data: { imagePrompt: input.imagePrompt, negativePrompt: input.negativePrompt, styleTags: input.styleTags },
   });
 }
 
@@ -221,7 +203,7 @@ export async function setCurrentImage(
   input: { projectId: string; sceneId: string; imageId: string },
 ) {
   await findScene(services.db, userId, input.projectId, input.sceneId);
-  const image = await services.db.sceneImage.findFirst({ where: { id: input.imageId, sceneId: input.sceneId } });
+  const image = await services.db.image.findFirst({ where: { id: input.imageId, ownerKind: SCENE_IMAGE_OWNER, ownerId: input.sceneId } });
   if (!image) throw notFound("Image");
   await services.db.storyScene.update({ where: { id: input.sceneId }, data: { currentImageId: image.id } });
 }
@@ -255,7 +237,7 @@ export async function updateCharacters(
     if (
       previous.name !== character.name ||
       previous.description !== character.description ||
-      previous.visualTraits !== JSON.stringify(character.visualTraits)
+      JSON.stringify(previous.visualTraits) !== JSON.stringify(character.visualTraits)
     ) {
       changedNames.add(previous.name);
       changedNames.add(character.name);
@@ -267,7 +249,7 @@ export async function updateCharacters(
   const scenes = await db.storyScene.findMany({ where: { projectId: project.id }, orderBy: { position: "asc" } });
   const rename = (list: string[]) => list.map((name) => renames.get(name) ?? name);
   const affected = scenes.filter((scene) =>
-    [...parseList(scene.charactersPresent), ...parseList(scene.charactersInScene)].some((name) => changedNames.has(name)),
+    [...stringList.parse(scene.charactersPresent), ...stringList.parse(scene.charactersInScene)].some((name) => changedNames.has(name)),
   );
 
   await db.$transaction([
@@ -277,7 +259,7 @@ export async function updateCharacters(
         position,
         name: character.name,
         description: character.description,
-        visualTraits: JSON.stringify(character.visualTraits),
+        visualTraits: character.visualTraits,
       };
       return character.id
         ? db.storyCharacter.update({ where: { id: character.id }, data })
@@ -289,8 +271,8 @@ export async function updateCharacters(
         db.storyScene.update({
           where: { id: scene.id },
           data: {
-            charactersPresent: JSON.stringify(rename(parseList(scene.charactersPresent))),
-            charactersInScene: JSON.stringify(rename(parseList(scene.charactersInScene))),
+            charactersPresent: rename(stringList.parse(scene.charactersPresent)),
+            charactersInScene: rename(stringList.parse(scene.charactersInScene)),
           },
         }),
       ),
@@ -319,22 +301,17 @@ export async function cancelProjectRun(services: StoryServices, userId: string, 
   if (project.lastRunId) await services.engine.cancelRun(project.lastRunId);
 }
 
-/** Deletes the project, its scenes and characters, and its image files. */
+/** Deletes the project, its scenes and characters, and its images (rows and files). */
 export async function deleteProject(services: StoryServices, userId: string, projectId: string) {
   const project = await findProject(services.db, userId, projectId);
   if (project.lastRunId) await services.engine.cancelRun(project.lastRunId);
-  const images = await services.db.sceneImage.findMany({
-    where: { scene: { projectId } },
-    select: { file: true, thumbnailFile: true },
+  // One transaction: a render finishing meanwhile either committed before (its image is deleted
+  // here) or fails afterwards on its missing scene (and removes its own files).
+  const files = await services.db.$transaction(async (tx) => {
+    const scenes = await tx.storyScene.findMany({ where: { projectId }, select: { id: true } });
+    const imageFiles = await deleteImageRows(tx, SCENE_IMAGE_OWNER, scenes.map((scene) => scene.id));
+    await tx.storyProject.delete({ where: { id: projectId } });
+    return imageFiles;
   });
-  await services.db.storyProject.delete({ where: { id: projectId } });
-  await services.images.remove(images.flatMap((image) => [image.file, image.thumbnailFile]));
-}
-
-/** An image file of a project the user may see, for the image route. */
-export async function findSceneImage(db: Database, userId: string, imageId: string) {
-  const image = await db.sceneImage.findUnique({ where: { id: imageId }, include: { scene: { select: { projectId: true } } } });
-  if (!image) throw notFound("Image");
-  await findProject(db, userId, image.scene.projectId);
-  return image;
+  await services.images.remove(files);
 }

@@ -33,6 +33,9 @@ export const scenePromptSchema = z.object({
   charactersInScene: z.array(text(80)).max(20),
 });
 
+/** A list column (visualTraits, charactersPresent, styleTags, charactersInScene) as read back. */
+export const stringList = z.array(z.string());
+
 export type Scene = z.infer<typeof sceneSchema>;
 export type Character = z.infer<typeof characterSchema>;
 export type StoryAnalysis = z.infer<typeof storyAnalysisSchema>;

@@ -4,13 +4,16 @@
 import crypto from "node:crypto";
 import type { Database } from "@/server/db";
 import { z } from "zod";
+import { renderAndStoreImage } from "@/server/features/images/render-image";
 import { defineTaskType, type TaskContext, type TaskSpec, type TaskType } from "@/server/generation/types";
 import type { ImageSize, Providers } from "@/server/providers/types";
 import type { ImageStore } from "@/server/storage/image-store";
-import { storyAnalysisSchema, scenePromptSchema, type Character } from "./schemas";
+import { storyAnalysisSchema, scenePromptSchema, stringList, type Character } from "./schemas";
 import { buildAnalysisMessages, buildScenePromptMessages, SCENE_PROMPT, STORY_ANALYSIS } from "./stage-messages";
 
 export const STORY_RUN_KIND = "story";
+/** Image.ownerKind of a scene's images. */
+export const SCENE_IMAGE_OWNER = "scene";
 
 export interface StoryDependencies {
   db: Database;
@@ -40,7 +43,7 @@ export function storyTaskTypes(dependencies: StoryDependencies): TaskType[] {
       name: "story.image",
       budget: "image",
       input: sceneInput,
-      execute: (input, context) => renderScene(dependencies, input.projectId, input.sceneId, context.task, context),
+      execute: (input, context) => renderScene(dependencies, input.projectId, input.sceneId, context),
     }),
   ];
 }
@@ -65,7 +68,6 @@ export const analyseTask = (projectId: string): TaskSpec => ({
   input: { projectId } satisfies z.infer<typeof projectInput>,
 });
 
-const parseList = (json: string): string[] => JSON.parse(json) as string[];
 
 async function analyse({ db, providers }: StoryDependencies, projectId: string, context: TaskContext) {
   const project = await db.storyProject.findUniqueOrThrow({ where: { id: projectId } });
@@ -97,7 +99,7 @@ async function analyse({ db, providers }: StoryDependencies, projectId: string, 
         position,
         name: character.name,
         description: character.description,
-        visualTraits: JSON.stringify(character.visualTraits),
+        visualTraits: character.visualTraits,
       })),
     }),
     db.storyScene.createMany({
@@ -109,7 +111,9 @@ async function analyse({ db, providers }: StoryDependencies, projectId: string, 
         summary: scene.summary,
         setting: scene.setting,
         mood: scene.mood,
-        charactersPresent: JSON.stringify(scene.charactersPresent),
+        charactersPresent: scene.charactersPresent,
+        styleTags: [],
+        charactersInScene: [],
       })),
     }),
     db.storyProject.update({ where: { id: projectId }, data: { updatedAt: new Date() } }),
@@ -128,7 +132,7 @@ async function writePrompt({ db, providers }: StoryDependencies, projectId: stri
   const characters: Character[] = scene.project.characters.map((character) => ({
     name: character.name,
     description: character.description,
-    visualTraits: parseList(character.visualTraits),
+    visualTraits: stringList.parse(character.visualTraits),
   }));
   const { object } = await context.callProvider("text", (signal) =>
     providers.text.generateObject({
@@ -140,7 +144,7 @@ async function writePrompt({ db, providers }: StoryDependencies, projectId: stri
           summary: scene.summary,
           setting: scene.setting,
           mood: scene.mood,
-          charactersPresent: parseList(scene.charactersPresent),
+          charactersPresent: stringList.parse(scene.charactersPresent),
         },
         characters,
         style: scene.project.style,
@@ -155,8 +159,8 @@ async function writePrompt({ db, providers }: StoryDependencies, projectId: stri
     data: {
       imagePrompt: object.imagePrompt,
       negativePrompt: object.negativePrompt,
-      styleTags: JSON.stringify(object.styleTags),
-      charactersInScene: JSON.stringify(object.charactersInScene),
+      styleTags: object.styleTags,
+      charactersInScene: object.charactersInScene,
     },
   });
   return { sceneId };
@@ -167,71 +171,30 @@ function seedFor(sceneId: string, version: number): number {
   return crypto.createHash("sha256").update(`${sceneId}:${version}`).digest().readUInt32BE(0) % 2_147_483_647;
 }
 
-async function renderScene(
-  { db, providers, images }: StoryDependencies,
-  projectId: string,
-  sceneId: string,
-  task: { id: string },
-  context: TaskContext,
-) {
-  // Executed again after a crash: the image this task already paid for is the result.
-  const existing = await db.sceneImage.findUnique({ where: { taskId: task.id } });
-  if (existing) return { imageId: existing.id, version: existing.version };
-
+async function renderScene(dependencies: StoryDependencies, projectId: string, sceneId: string, context: TaskContext) {
+  const { db } = dependencies;
   const scene = await db.storyScene.findFirstOrThrow({ where: { id: sceneId, projectId }, include: { project: true } });
-  if (!scene.imagePrompt) throw new Error("This scene has no prompt yet");
-  const latest = await db.sceneImage.findFirst({ where: { sceneId }, orderBy: { version: "desc" }, select: { version: true } });
-  const version = (latest?.version ?? 0) + 1;
-  const styleTags = parseList(scene.styleTags);
-  const prompt = styleTags.length ? `${scene.imagePrompt} (${styleTags.join(", ")})` : scene.imagePrompt;
-  const startedAt = Date.now();
-  const result = await context.callProvider("image", (signal) =>
-    providers.image.renderImage({
-      prompt,
+  const { imagePrompt } = scene;
+  if (!imagePrompt) throw new Error("This scene has no prompt yet");
+  const styleTags = stringList.parse(scene.styleTags);
+  const image = await renderAndStoreImage(dependencies, {
+    context,
+    teamId: scene.project.teamId,
+    owner: { kind: SCENE_IMAGE_OWNER, id: sceneId },
+    request: (version) => ({
+      prompt: styleTags.length ? `${imagePrompt} (${styleTags.join(", ")})` : imagePrompt,
       negativePrompt: scene.negativePrompt || undefined,
       size: scene.project.size as ImageSize,
       quality: scene.project.quality as "standard" | "hd",
       style: scene.project.style,
       seed: seedFor(sceneId, version),
       title: scene.title,
-      signal,
     }),
-  );
-  const stored = await images.save(result.png);
-  const imageId = crypto.randomUUID();
-  const { parameters } = result;
-  // If the scene is gone by now (the project was deleted mid-render), keep no orphaned files.
-  try {
-    await db.$transaction([
-      db.sceneImage.create({
-        data: {
-          id: imageId,
-          sceneId,
-          version,
-          taskId: task.id,
-          file: stored.file,
-          thumbnailFile: stored.thumbnailFile,
-          width: result.width,
-          height: result.height,
-          provider: parameters.provider,
-          model: parameters.model,
-          size: parameters.size,
-          quality: parameters.quality ?? null,
-          style: parameters.style ?? null,
-          prompt: parameters.prompt,
-          negativePrompt: parameters.negativePrompt ?? null,
-          revisedPrompt: result.revisedPrompt ?? null,
-          seed: parameters.seed ?? null,
-          attempts: context.attempt,
-          durationMs: Date.now() - startedAt,
-        },
-      }),
-      db.storyScene.update({ where: { id: sceneId }, data: { currentImageId: imageId } }),
+    // Fails, and keeps nothing, when the scene is gone by now (the project was deleted mid-render).
+    writes: ({ id }) => [
+      db.storyScene.update({ where: { id: sceneId }, data: { currentImageId: id } }),
       db.storyProject.update({ where: { id: projectId }, data: { updatedAt: new Date() } }),
-    ]);
-  } catch (error) {
-    await images.remove([stored.file, stored.thumbnailFile]);
-    throw error;
-  }
-  return { imageId, version };
+    ],
+  });
+  return { imageId: image.id, version: image.version };
 }
