@@ -1,7 +1,7 @@
 // The objects the persona stages ask a model for, one schema per stage. The same schemas check a
-// user's edits and an imported card's fields, so text fields may be empty (an imported card often
-// lacks most of them) while lists and lengths stay bounded: one runaway answer must not fill the
-// database or a character card.
+// user's edits and an imported card's fields, so text fields may be empty and an age unknown (an
+// imported card often lacks most of them), and the limits leave room for an imported card's long
+// texts, while every list and length stays bounded: one runaway answer must not fill the database.
 import { z } from "zod";
 
 const text = (maximum: number) => z.string().trim().max(maximum);
@@ -10,7 +10,8 @@ const word = (maximum: number) => z.string().trim().min(1).max(maximum);
 /** Stage 1: who the persona is. Adults only: a persona may be mature-rated. */
 export const coreSchema = z.object({
   name: word(80),
-  age: z.number().int().min(18).max(120),
+  /** Null only when an imported card does not say. */
+  age: z.number().int().min(18).max(120).nullable(),
   pronouns: text(30),
   occupation: text(120),
   location: text(120),
@@ -18,12 +19,12 @@ export const coreSchema = z.object({
   identity: text(800),
   appearance: text(1000),
   personalityTraits: z.array(word(60)).max(12),
-  backstory: text(3000),
+  backstory: text(10_000),
   interests: z.array(word(80)).max(12),
   values: z.array(word(80)).max(8),
   speechStyle: text(600),
   /** Opening messages in the persona's own voice: the first is the card's first_mes. */
-  greetings: z.array(word(1000)).max(4),
+  greetings: z.array(word(4000)).max(4),
 });
 
 /** Stage 2: how and where the persona posts. */
@@ -41,7 +42,7 @@ export const strategySchema = z.object({
 export const postSchema = z.object({
   platform: word(40),
   topic: text(80),
-  text: word(2000),
+  text: word(4000),
   hashtags: z.array(word(40)).max(8),
   /** What a picture with the post would show; empty for a text-only post. */
   imageIdea: text(300),
@@ -76,9 +77,10 @@ export const visualSchema = z.object({
 export const bookEntrySchema = z.object({
   name: text(80),
   keys: z.array(word(60)).min(1).max(8),
-  content: word(1500),
+  content: word(4000),
 });
-export const bookSchema = z.object({ entries: z.array(bookEntrySchema).max(20) });
+/** Generated books have 1 to 20 entries; an imported card's may have more. */
+export const bookSchema = z.object({ entries: z.array(bookEntrySchema).max(200) });
 
 export type Core = z.infer<typeof coreSchema>;
 export type Strategy = z.infer<typeof strategySchema>;

@@ -35,12 +35,13 @@ export function writeCore(facts: PersonaFacts): Core {
   const possessive = { "she/her": "her", "he/him": "his", "they/them": "their" }[pronouns];
   const verb = (singular: string, plural: string) => (pronouns === "they/them" ? plural : singular);
 
-  const looks = facts.appearance.length
-    ? [...facts.appearance, pick(random, EYES)]
-    : [pick(random, HAIR), pick(random, EYES), `${pick(random, BUILDS)} build`.replace("of medium build build", "medium build"), pick(random, STYLES)];
+  // What the source says about their looks, filled up with invented details: a picture shows
+  // colours and light, not a hair colour the offline reader could trust.
+  const invented = [pick(random, HAIR), pick(random, EYES), pick(random, BUILDS), pick(random, STYLES)];
+  const looks = [...facts.appearance, ...invented].slice(0, Math.max(4, facts.appearance.length + 1));
   const appearance = limit(
-    `${first} is ${age} and ${possessive} look is easy to remember: ${listing(looks)}. ` +
-      (facts.palette.length ? `${subject} ${verb("tends", "tend")} to be seen in ${listing(facts.palette.slice(0, 3))}.` : `${subject} ${verb("dresses", "dress")} for comfort first.`),
+    `${capitalise(looks.join("; "))}. ` +
+      (facts.palette.length ? `${subject} ${verb("is", "are")} usually seen in ${listing(facts.palette.slice(0, 3))}.` : `${subject} ${verb("dresses", "dress")} for comfort first.`),
     1000,
   );
   const values = pickSome(random, ["honesty", "craft", "community", "curiosity", "independence", "kindness", "humour", "loyalty", "patience"], 3);
@@ -55,7 +56,7 @@ export function writeCore(facts: PersonaFacts): Core {
       `${first} grew up ${random() < 0.5 ? `outside ${location}` : `in a small town far from ${location}`} and moved to ${location} in ${possessive} twenties.`,
       `Work as a ${occupation} shaped how ${subject.toLowerCase()} ${verb("sees", "see")} people: ${traits.slice(0, 2).join(" and ")} by nature, ${subject.toLowerCase()} ${verb("notices", "notice")} details others miss.`,
       `Outside work ${subject.toLowerCase()} ${verb("spends", "spend")} most free hours on ${listing(interests.slice(0, 3))}.`,
-      `What started this persona: ${facts.sourceNote}.`,
+      `What started this persona: ${facts.sourceNote.replace(/[\s.!?]+$/u, "")}.`,
     ].join(" "),
     3000,
   );

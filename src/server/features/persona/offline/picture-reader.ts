@@ -112,7 +112,7 @@ function leaningOf(reading: PictureReading): Leaning {
 
 /** The facts a picture gives; names, age and life are left for the core writer to invent. */
 export function pictureFacts(reading: PictureReading): PersonaFacts {
-  const light = reading.brightness > 0.66 ? "bright" : reading.brightness < 0.33 ? "low-lit" : "softly lit";
+  const light = reading.brightness > 0.66 ? "bright" : reading.brightness < 0.33 ? "dim" : "soft";
   const tone = reading.warmth > 0.1 ? "warm-toned" : reading.warmth < -0.06 ? "cool-toned" : "neutral-toned";
   const vivid = reading.saturation > 0.45 ? "vivid" : reading.saturation < 0.18 ? "muted" : "natural";
   const shot = { portrait: "an upright portrait", landscape: "a wide shot", square: "a square close-up" }[reading.orientation];
@@ -121,13 +121,9 @@ export function pictureFacts(reading: PictureReading): PersonaFacts {
     seed: reading.fingerprint,
     traits: [],
     interests: [],
-    appearance: [
-      `${light}, ${tone} look`,
-      ...(colours.length ? [`${listing(colours)} colours`] : []),
-      `${vivid} colouring`,
-    ],
+    appearance: [`pictured in ${light} ${tone} light`, ...(colours.length ? [`${vivid} ${listing(colours)} tones in clothes and background`] : [])],
     palette: colours,
     leaning: leaningOf(reading),
-    sourceNote: `${shot} in ${light}, ${tone}, ${vivid} ${colours.length ? `${listing(colours)} ` : ""}colours (${reading.width} × ${reading.height} px)`,
+    sourceNote: `${shot} in ${light} ${tone} light, with ${vivid} ${colours.length ? `${listing(colours)} ` : ""}colours (${reading.width} × ${reading.height} px)`,
   };
 }

@@ -32,7 +32,7 @@ export function writeStrategy(core: Core): Strategy {
   kinds.push(random() < 0.5 ? "short" : "community");
   const handle = `@${slug(firstName(core))}${random() < 0.5 ? "." : "_"}${slug(core.name.split(/\s+/).at(-1) ?? "")}`.slice(0, 40);
   return {
-    summary: limit(`${firstName(core)} posts as themself: a ${core.occupation} in ${core.location} sharing ${listing(interests.slice(0, 3))}, with the ${listing(core.personalityTraits.slice(0, 2))} voice friends know.`, 800),
+    summary: limit(`${firstName(core)} posts in their own voice: a ${core.occupation} in ${core.location} sharing ${listing(interests.slice(0, 3))}, with the ${listing(core.personalityTraits.slice(0, 2))} voice friends know.`, 800),
     platforms: [...new Set(kinds)].slice(0, 3).map((kind) => ({ name: PLATFORMS[kind].name, handle, why: PLATFORMS[kind].why })),
     topics: [...interests.slice(0, 4), `life as a ${core.occupation}`, `${core.location} days`].slice(0, 6).map((topic) => ({
       name: limit(topic, 80),
@@ -65,7 +65,7 @@ export function writePost(core: Core, strategy: Strategy, assignment: PostAssign
     `The best part was who I ran into halfway through.`,
   ]);
   const close = pick(random, ["Tell me yours.", "More soon.", "Anyway. Back to it.", "Who else?", "Worth it."]);
-  const text = `${POST_OPENINGS[assignment.position % POST_OPENINGS.length]!(topic)} ${capitalise(tic)}, ${detail} ${close}`;
+  const text = `${POST_OPENINGS[assignment.position % POST_OPENINGS.length]!(topic)} ${capitalise(tic)}, ${detail[0]!.toLowerCase()}${detail.slice(1)} ${close}`;
   const tags = strategy.hashtags.filter((tag) => tag.toLowerCase().includes(slug(topic).slice(0, 6))).concat(pickSome(random, strategy.hashtags, 2));
   return {
     platform: limit(assignment.platform, 40),
@@ -79,7 +79,7 @@ export function writePost(core: Core, strategy: Strategy, assignment: PostAssign
 export function writeNetwork(core: Core): Network {
   const random = randomFor(core, "network");
   const relations = pickSome(random, RELATIONS, 4);
-  const names = FIRST_NAMES.she.concat(FIRST_NAMES.he, FIRST_NAMES.they).filter((name) => name !== firstName(core));
+  const names = [...FIRST_NAMES.she, ...FIRST_NAMES.he, ...FIRST_NAMES.they].filter((name) => name !== firstName(core));
   const interests = core.interests.length ? core.interests : ["local events"];
   return {
     summary: limit(`${firstName(core)}'s circle is small and loyal: people from ${core.location}, from work, and from the ${interests[0]} crowd, who fill the comments more than strangers do.`, 800),
@@ -110,16 +110,18 @@ export function writeAuthenticity(core: Core): Authenticity {
 
 export function writeVisual(core: Core, palette: string[] = []): Visual {
   const random = randomFor(core, "visual");
-  const features = core.appearance
-    .split(/[.:;]|,(?![^(]*\))/)
-    .map((part) => part.replace(/^.*\bis \d+ and\b.*$/i, "").trim())
+  // The core's appearance opens with its features: "Curly black hair; hazel eyes; a tall build."
+  const features = (core.appearance.split(/(?<=[.!?])\s/)[0] ?? "")
+    .replace(/[.!?]$/, "")
+    .split(/;\s*/)
+    .map((part) => part.trim())
     .filter((part) => part.length > 3 && part.length <= 120)
-    .slice(0, 6);
+    .slice(0, 8);
   const colours = palette.length ? palette.slice(0, 4) : pickSome(random, ["navy", "rust", "cream", "olive", "charcoal", "teal"], 3);
   const style = pick(random, ["natural-light portrait photography, 50 mm lens", "candid street-photo style, soft contrast", "warm film-photo look, slight grain"]);
   const avatarPrompt = limit(
-    `Head-and-shoulders portrait of ${core.name}, a ${core.age}-year-old ${core.occupation} from ${core.location}. ` +
-      `${features.length ? `${capitalise(listing(features))}. ` : ""}Wearing ${listing(colours)}. ${capitalise(core.personalityTraits[0] ?? "friendly")} expression. ${capitalise(style)}. No text, no logos.`,
+    `Head-and-shoulders portrait of ${core.name}, ${core.age ? `a ${core.age}-year-old` : "a"} ${core.occupation || "person"}${core.location ? ` from ${core.location}` : ""}. ` +
+      `${features.length ? `${capitalise(features.join("; "))}. ` : ""}Wearing ${listing(colours)}. ${capitalise(core.personalityTraits[0] ?? "friendly")} expression. ${capitalise(style)}. No text, no logos.`,
     1500,
   );
   return {

@@ -114,7 +114,7 @@ export const PROFESSIONAL_WORDS = /(engineer|developer|programmer|designer|nurse
 
 export const HAIR = ["short dark hair", "shoulder-length auburn hair", "curly black hair", "a sandy-blond crop", "long brown hair in a loose braid", "silver-streaked hair", "a shaved head", "wavy copper hair"];
 export const EYES = ["brown eyes", "grey-green eyes", "dark eyes", "hazel eyes", "blue eyes"];
-export const BUILDS = ["tall and lanky", "short and sturdy", "athletic", "slight", "broad-shouldered", "of medium build"];
+export const BUILDS = ["a tall, lanky build", "a short, sturdy build", "an athletic build", "a slight build", "broad shoulders", "a medium build"];
 export const STYLES = ["a worn denim jacket", "a chunky knit sweater", "a crisp white shirt", "a faded band T-shirt", "a green field jacket", "round tortoiseshell glasses", "a silver ring on one thumb", "a canvas tote bag"];
 
 export const COLOUR_WORDS = new Set([
