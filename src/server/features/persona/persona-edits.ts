@@ -8,7 +8,7 @@ import { assertNotGenerating, submitPersonaRun, type PersonaServices } from "./p
 import { STAGE_SCHEMAS, type ObjectStage, type Post, type StageData } from "./schemas";
 import { currentPosts, currentStages, savePostVersion, saveStageVersion } from "./stage-store";
 import { loadStageRuns, postPositions, unitStatus, type UnitStatus } from "./stage-status";
-import { dependentsOf, postUnit, STAGE_LABEL, STAGE_NEEDS, STAGE_NUMBER, STAGES, type Stage, type StageUnit } from "./stages";
+import { dependentsOf, postUnit, STAGE_LABEL, STAGE_NEEDS, STAGE_NUMBER, STAGES, type Stage, type StagePlan, type StageUnit } from "./stages";
 
 const BUSY: ReadonlySet<UnitStatus["status"]> = new Set(["queued", "running"]);
 
@@ -51,7 +51,7 @@ export async function restoreVersion(services: PersonaServices, userId: string, 
 }
 
 /** The stages a run would read without doing them must already have a result. */
-async function assertInputsReady(services: PersonaServices, persona: Persona, planned: ReadonlySet<Stage>) {
+export async function assertInputsReady(services: PersonaServices, persona: Persona, planned: ReadonlySet<Stage>) {
   const stages = await currentStages(services.db, persona.id);
   const hasPosts = planned.has("posts") || (await services.db.personaPost.count({ where: { personaId: persona.id } })) > 0;
   for (const stage of planned) {
@@ -98,12 +98,11 @@ export async function regenerateStage(
 const RETRYABLE: ReadonlySet<UnitStatus["status"]> = new Set(["failed", "skipped", "cancelled"]);
 
 /**
- * Runs again the stages that failed (or only the given ones), with the stages they left skipped.
- * Posts that succeeded are kept; only the failed or skipped ones run again.
+ * What a retry of the persona does: the stages that failed (or only the given ones), with the
+ * stages they left skipped. Posts that succeeded are kept; only the failed or skipped ones run
+ * again. Null when nothing failed.
  */
-export async function retryFailedStages(services: PersonaServices, userId: string, input: { personaId: string; stages?: Stage[] }) {
-  const persona = await findEditablePersona(services.db, userId, input.personaId);
-  await assertNotGenerating(services.engine, persona);
+export async function planRetry(services: PersonaServices, persona: Persona, only?: Stage[]): Promise<StagePlan | null> {
   const runs = await loadStageRuns(services.engine, [persona]);
   const [stored, posts] = await Promise.all([currentStages(services.db, persona.id), currentPosts(services.db, persona.id)]);
   const storedPositions = new Set(posts.map((post) => post.position));
@@ -116,7 +115,7 @@ export async function retryFailedStages(services: PersonaServices, userId: strin
     return RETRYABLE.has(statusOf(stage, stored[stage] !== undefined));
   };
 
-  const asked = input.stages ? new Set(input.stages) : new Set(STAGES);
+  const asked = new Set(only ?? STAGES);
   const planned = new Set<Stage>();
   for (const stage of STAGES) {
     if (!asked.has(stage) || !stageFailed(stage)) continue;
@@ -124,12 +123,16 @@ export async function retryFailedStages(services: PersonaServices, userId: strin
     // What it left skipped comes along, so a retried stage 2 also brings its posts back.
     for (const dependent of dependentsOf(stage)) if (stageFailed(dependent)) planned.add(dependent);
   }
-  if (!planned.size) throw new AppError("BAD_REQUEST", "Nothing failed: there is no stage to retry");
-  await assertInputsReady(services, persona, planned);
-  const runId = await submitPersonaRun(services, {
-    userId,
-    teamId: persona.teamId,
-    plans: [{ persona, plan: { stages: planned, postPositions: planned.has("posts") ? positions : undefined } }],
-  });
-  return { runId, stages: STAGES.filter((stage) => planned.has(stage)) };
+  if (!planned.size) return null;
+  return { stages: planned, postPositions: planned.has("posts") ? positions : undefined };
+}
+
+export async function retryFailedStages(services: PersonaServices, userId: string, input: { personaId: string; stages?: Stage[] }) {
+  const persona = await findEditablePersona(services.db, userId, input.personaId);
+  await assertNotGenerating(services.engine, persona);
+  const plan = await planRetry(services, persona, input.stages);
+  if (!plan) throw new AppError("BAD_REQUEST", "Nothing failed: there is no stage to retry");
+  await assertInputsReady(services, persona, plan.stages);
+  const runId = await submitPersonaRun(services, { userId, teamId: persona.teamId, plans: [{ persona, plan }] });
+  return { runId, stages: STAGES.filter((stage) => plan.stages.has(stage)) };
 }

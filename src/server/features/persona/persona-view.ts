@@ -5,7 +5,7 @@
 import type { Persona } from "@/generated/prisma/client";
 import type { Database } from "@/server/db";
 import type { Engine } from "@/server/generation/engine";
-import type { RunStatus } from "@/server/generation/types";
+import type { RunDetails, RunStatus } from "@/server/generation/types";
 import { PERSONA_IMAGE_OWNER } from "./avatar";
 import { findPersona } from "./persona-access";
 import type { PersonaServices } from "./persona-runs";
@@ -40,13 +40,16 @@ export const personaOptions = (persona: Persona) => ({
   avatar: persona.avatarEnabled,
 });
 
-/** Stage data, posts and avatar of a persona, with statuses from the runs that did them. */
-export async function readPersona(db: Database, engine: Engine, persona: Persona) {
+/**
+ * Stage data, posts and avatar of a persona, with statuses from the runs that did them (`runs`
+ * when the caller loaded them already, for many personas at once).
+ */
+export async function readPersona(db: Database, engine: Engine, persona: Persona, loadedRuns?: Map<string, RunDetails>) {
   const [history, posts, avatars, runs] = await Promise.all([
     stageHistory(db, persona.id),
     currentPosts(db, persona.id),
     db.image.findMany({ where: { ownerKind: PERSONA_IMAGE_OWNER, ownerId: persona.id }, orderBy: { version: "asc" } }),
-    loadStageRuns(engine, [persona]),
+    loadedRuns ?? loadStageRuns(engine, [persona]),
   ]);
 
   const stageView = <Name extends ObjectStage>(stage: Name): StageView<StageData[Name]> => {
