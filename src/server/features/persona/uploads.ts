@@ -41,7 +41,8 @@ export async function checkPicture(bytes: Buffer): Promise<CheckedPicture> {
   }
   const format = sniffFormat(bytes);
   if (!format) throw new AppError("BAD_REQUEST", NOT_A_PICTURE);
-  const metadata = await sharp(bytes)
+  // The header alone (no pixel decoded), so an oversized picture gets its own message below.
+  const metadata = await sharp(bytes, { limitInputPixels: false })
     .metadata()
     .catch(() => undefined);
   if (!metadata || metadata.format !== format || !metadata.width || !metadata.height) throw new AppError("BAD_REQUEST", NOT_A_PICTURE);
