@@ -40,7 +40,10 @@ const picture = () => sharp({ create: { width: 64, height: 64, channels: 3, back
 beforeAll(async () => {
   database = await createTestDatabase();
   auth = createTestAuth(database.db);
-  [alice, bob, carol, dave] = await Promise.all(["Alice", "Bob", "Carol", "Dave"].map((name) => createUserWithTeam(auth, database.db, name)));
+  alice = await createUserWithTeam(auth, database.db, "Alice");
+  bob = await createUserWithTeam(auth, database.db, "Bob");
+  carol = await createUserWithTeam(auth, database.db, "Carol");
+  dave = await createUserWithTeam(auth, database.db, "Dave");
   testServices = createPersonaTestServices({ db: database.db });
   const asAlice = testServices.caller(alice);
   const created = await asAlice.persona.createFromDescription({ description: "Ada Quill, 31, a clockmaker who loves tides", options: { postCount: 1 } });
