@@ -3,16 +3,16 @@
 // the stages (4–7 start as soon as 1 ends, beside 2 → 3).
 import fs from "node:fs";
 import sharp from "sharp";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import type { Auth } from "@/server/auth";
+import { afterAll, beforeAll } from "vitest";
 import { OFFLINE_RESPONDERS } from "@/server/domains";
 import { parseEnv } from "@/server/env";
 import { storeUploads } from "@/server/features/persona/uploads";
 import { createProviders } from "@/server/providers/create-providers";
 import { offlineAnswers } from "../fake-provider/offline-answers";
 import { startFakeProvider, type FakeProvider } from "../fake-provider/server";
-import { createTestAuth, createUserWithTeam, type TestUser } from "../helpers/accounts";
-import { createTestDatabase, type TestDatabase } from "../helpers/database";
+import type { TestUser } from "../helpers/accounts";
+import type { TestDatabase } from "../helpers/database";
+import { describe, expect, test } from "../helpers/fixtures";
 import { createPersonaTestServices, type PersonaCaller, type PersonaTestServices } from "../helpers/persona-services";
 
 const MAYA =
@@ -20,15 +20,11 @@ const MAYA =
   "She is curious, stubborn and warm, and posts about ocean conservation.";
 
 let database: TestDatabase;
-let auth: Auth;
 let alice: TestUser;
 
-beforeAll(async () => {
-  database = await createTestDatabase();
-  auth = createTestAuth(database.db);
-  alice = await createUserWithTeam(auth, database.db, "Alice");
+test.beforeAll(({ database: fileDatabase, alice: owner }) => {
+  [database, alice] = [fileDatabase, owner];
 });
-afterAll(() => database.cleanup());
 
 describe("with the offline provider", () => {
   let testServices: PersonaTestServices;

@@ -4,26 +4,23 @@
 import extractChunks from "png-chunks-extract";
 import * as pngText from "png-chunk-text";
 import sharp from "sharp";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { afterAll } from "vitest";
 import { handleCardExport, handleCardImport } from "@/server/api/persona-routes";
-import type { Auth } from "@/server/auth";
 import { readCardPng, writeCardPng } from "@/server/features/persona/cards/png-card";
-import { createTestAuth, createUserWithTeam, type TestUser } from "../helpers/accounts";
-import { createTestDatabase, type TestDatabase } from "../helpers/database";
+import type { TestUser } from "../helpers/accounts";
+import type { TestDatabase } from "../helpers/database";
+import { describe, expect, test } from "../helpers/fixtures";
 import { createPersonaTestServices, type PersonaTestServices } from "../helpers/persona-services";
 
 type Card = { spec?: string; spec_version?: string; data: Record<string, unknown> } & Record<string, unknown>;
 
 let database: TestDatabase;
-let auth: Auth;
 let testServices: PersonaTestServices;
 let alice: TestUser;
 let personaId: string;
 
-beforeAll(async () => {
-  database = await createTestDatabase();
-  auth = createTestAuth(database.db);
-  alice = await createUserWithTeam(auth, database.db, "Alice");
+test.beforeAll(async ({ database: fileDatabase, alice: owner }) => {
+  [database, alice] = [fileDatabase, owner];
   testServices = createPersonaTestServices({ db: database.db });
   const created = await testServices.caller(alice).persona.createFromDescription({
     description: "Tess Brennan, 36, a lighthouse keeper on the Irish coast who loves knitting, storms and ghost stories. Calm and stubborn.",
@@ -34,7 +31,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await testServices?.close();
-  await database.cleanup();
 });
 
 const session = () => ({ userId: alice.id, activeTeamId: alice.teamId });
