@@ -70,6 +70,9 @@ describe("from a description", () => {
     });
     expect(readDescription(DESCRIPTIONS[1]!)).toMatchObject({ age: 74, pronouns: "he/him", occupation: "jazz drummer", location: "New Orleans", traits: ["grumpy"], interests: ["vinyl", "crawfish", "bad puns"] });
     expect(readDescription(DESCRIPTIONS[2]!)).toMatchObject({ name: "Kenji", age: 34, traits: ["shy", "funny"], interests: ["telescopes", "cats"] });
+    expect(readDescription("a baker called Orla Byrne, up at four every morning").name).toBe("Orla Byrne");
+    expect(readDescription("Someone who likes things.").name).toBeUndefined();
+    expect(readDescription("Retired, cheerful and loud").name).toBeUndefined();
   });
 
   test.each(DESCRIPTIONS)("answers every stage with schema-valid objects, the same every time: %s", async (description) => {
