@@ -8,6 +8,7 @@ import { engineSettingsFromEnv } from "./generation/engine-settings";
 import { createPrismaProviderLimitStore } from "./generation/storage/prisma-provider-limit-store";
 import { createSqliteBatchWriter } from "./generation/storage/sqlite-batch-writer";
 import { DOMAINS, OFFLINE_RESPONDERS } from "./domains";
+import type { PersonaServices } from "./features/persona/persona-runs";
 import type { StoryServices } from "./features/story/projects";
 import { createProviders } from "./providers/create-providers";
 import type { Providers } from "./providers/types";
@@ -58,5 +59,9 @@ function budgetIdentity({ text, image, vision }: Providers): Record<string, stri
 }
 
 export function storyServices(): StoryServices {
+  return { db: db(), engine: appEngine(), images: imageStore() };
+}
+
+export function personaServices(): PersonaServices {
   return { db: db(), engine: appEngine(), images: imageStore() };
 }

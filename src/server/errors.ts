@@ -3,6 +3,8 @@
 export const APP_ERROR_CODES = [
   "BAD_REQUEST",
   "UNAUTHORIZED",
+  /** Signed in and allowed to see the thing, but not to change it (a team role too low). */
+  "FORBIDDEN",
   "NOT_FOUND",
   "CONFLICT",
   "PAYLOAD_TOO_LARGE",
@@ -31,6 +33,7 @@ export const notFound = (what: string) => new AppError("NOT_FOUND", `${what} not
 export const HTTP_STATUS: Record<AppErrorCode, number> = {
   BAD_REQUEST: 400,
   UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
   NOT_FOUND: 404,
   CONFLICT: 409,
   PAYLOAD_TOO_LARGE: 413,

@@ -74,8 +74,8 @@ export interface FakeResponseOverride {
   headers?: Record<string, string>;
 }
 
-/** Returns an override for this request, or undefined for the normal answer. */
-export type FakeResponder = (request: FakeRequest) => FakeResponseOverride | undefined;
+/** Returns an override for this request (or a promise of one), or undefined for the normal answer. */
+export type FakeResponder = (request: FakeRequest) => FakeResponseOverride | undefined | Promise<FakeResponseOverride | undefined>;
 
 export interface FakeProvider {
   /** Base URL including /v1, e.g. http://127.0.0.1:PORT/v1 */
@@ -215,7 +215,7 @@ export async function startFakeProvider(
     malformed: boolean,
     quotaHeaders: Record<string, string> | undefined,
   ): Promise<void> {
-    const override = responder?.(request);
+    const override = await responder?.(request);
     const headers = quotaHeaders || override?.headers ? { ...quotaHeaders, ...override?.headers } : undefined;
     if (override?.body !== undefined) {
       sendJson(response, override.status ?? 200, override.body, headers);

@@ -1,4 +1,5 @@
-import { appEngine, storyServices } from "@/server/app-services";
+import { appEngine, personaServices, storyServices } from "@/server/app-services";
+import { createPersonaRouter } from "./routers/persona";
 import { createRunsRouter } from "./routers/runs";
 import { createStoryRouter } from "./routers/story";
 import { systemRouter } from "./routers/system";
@@ -10,6 +11,7 @@ export const appRouter = createTRPCRouter({
   teams: teamsRouter,
   runs: createRunsRouter(appEngine),
   story: createStoryRouter(storyServices),
+  persona: createPersonaRouter(personaServices),
 });
 
 export type AppRouter = typeof appRouter;
