@@ -6,6 +6,7 @@ import { env } from "./env";
 import type { Engine } from "./generation/engine";
 import { engine } from "./generation/engine-instance";
 import { DOMAINS, OFFLINE_RESPONDERS } from "./domains";
+import type { SlidesServices } from "./features/slides/decks";
 import type { StoryServices } from "./features/story/projects";
 import { createProviders } from "./providers/create-providers";
 import type { Providers } from "./providers/types";
@@ -40,5 +41,9 @@ export function appEngine(): Engine {
 }
 
 export function storyServices(): StoryServices {
+  return { db: db(), engine: appEngine(), images: imageStore() };
+}
+
+export function slidesServices(): SlidesServices {
   return { db: db(), engine: appEngine(), images: imageStore() };
 }

@@ -1,5 +1,7 @@
-import { appEngine, storyServices } from "@/server/app-services";
+import { appEngine, slidesServices, storyServices } from "@/server/app-services";
+import { createOperationsRouter } from "./routers/operations";
 import { createRunsRouter } from "./routers/runs";
+import { createSlidesRouter } from "./routers/slides";
 import { createStoryRouter } from "./routers/story";
 import { systemRouter } from "./routers/system";
 import { teamsRouter } from "./routers/teams";
@@ -10,6 +12,8 @@ export const appRouter = createTRPCRouter({
   teams: teamsRouter,
   runs: createRunsRouter(appEngine),
   story: createStoryRouter(storyServices),
+  slides: createSlidesRouter(slidesServices),
+  operations: createOperationsRouter(slidesServices),
 });
 
 export type AppRouter = typeof appRouter;
