@@ -1,6 +1,8 @@
 // The process's services wired together: the engine with every domain's task types registered,
 // the providers with every domain's offline answers, and the image store. Route handlers, routers
 // and the start-up hook take their dependencies from here; tests build their own.
+import type { ApiServices } from "./api/v1/services";
+import { auth } from "./auth";
 import { db } from "./db";
 import { env } from "./env";
 import type { Engine } from "./generation/engine";
@@ -46,4 +48,16 @@ export function storyServices(): StoryServices {
 
 export function slidesServices(): SlidesServices {
   return { db: db(), engine: appEngine(), images: imageStore() };
+}
+
+/** The batch API's services: the slides services, the operator key, and the app's sessions. */
+export function apiServices(): ApiServices {
+  return {
+    ...slidesServices(),
+    operatorKey: env().OPERATOR_API_KEY,
+    async session(headers) {
+      const session = await auth().api.getSession({ headers });
+      return session ? { userId: session.user.id, activeTeamId: session.session.activeOrganizationId ?? null } : null;
+    },
+  };
 }

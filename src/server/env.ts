@@ -42,6 +42,8 @@ export const envSchema = z
     LLM_TIMEOUT_SECONDS: seconds().default(120),
     IMAGE_TIMEOUT_SECONDS: seconds().optional(),
     RETRY_MAX_ATTEMPTS: positiveInt(4),
+    /** Bearer key for the operator endpoints (/api/v1/ops/*); unset, only admin sessions reach them. */
+    OPERATOR_API_KEY: z.string().min(24, "must be at least 24 characters").optional(),
   })
   .superRefine((env, context) => {
     if (env.BATCH_DEFAULT_WORKERS > env.BATCH_MAX_WORKERS) {
