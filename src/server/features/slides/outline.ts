@@ -62,6 +62,11 @@ class SlideBuilder {
     return this.current !== null;
   }
 
+  /** The 1-based number the next slide will have. */
+  get nextNumber(): number {
+    return this.slides.length + (this.current ? 1 : 0) + 1;
+  }
+
   add(line: string): void {
     const current = this.current;
     if (!current) return;
@@ -90,7 +95,7 @@ function parseMarkdown(lines: string[], headings: Set<number>): ParsedOutline {
   lines.forEach((line, index) => {
     if (headings.has(index)) {
       const title = plainTitle(HEADING.exec(line)?.[2] ?? "");
-      builder.start(title || `Slide ${builder.slides.length + 1}`);
+      builder.start(title || `Slide ${builder.nextNumber}`);
       return;
     }
     if (!builder.started) {
