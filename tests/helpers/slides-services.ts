@@ -8,6 +8,8 @@ import { createOperationsRouter } from "@/server/api/routers/operations";
 import { createRunsRouter } from "@/server/api/routers/runs";
 import { createSlidesRouter } from "@/server/api/routers/slides";
 import { createCallerFactory, createInnerContext, createTRPCRouter } from "@/server/api/trpc";
+import type { ApiServices } from "@/server/api/v1/services";
+import type { Auth } from "@/server/auth";
 import type { Database } from "@/server/db";
 import { DOMAINS, OFFLINE_RESPONDERS } from "@/server/domains";
 import { parseEnv } from "@/server/env";
@@ -16,7 +18,7 @@ import type { SlidesServices } from "@/server/features/slides/decks";
 import { createEngine } from "@/server/generation/engine";
 import type { EngineSettings } from "@/server/generation/engine-settings";
 import { createProviders } from "@/server/providers/create-providers";
-import type { Providers } from "@/server/providers/types";
+import type { ImageModel, Providers } from "@/server/providers/types";
 import { createImageStore } from "@/server/storage/image-store";
 import type { TestUser } from "./accounts";
 import { TEST_ENGINE_SETTINGS } from "./story-services";
@@ -93,5 +95,50 @@ export function deckForm(count: number, overrides: Partial<CreateDeckInput> = {}
       imagePrompt: index % 2 === 0 ? "" : `A harbour at dawn, picture ${index + 1}`,
     })),
     ...overrides,
+  };
+}
+
+/** The batch API's services over the test services; sessions are read by the given better-auth. */
+export function apiServicesOf(testServices: SlidesTestServices, options: { auth: Auth; operatorKey?: string }): ApiServices {
+  return {
+    ...testServices.services,
+    operatorKey: options.operatorKey,
+    async session(headers) {
+      const session = await options.auth.api.getSession({ headers });
+      return session ? { userId: session.user.id, activeTeamId: session.session.activeOrganizationId ?? null } : null;
+    },
+  };
+}
+
+/** The cookie header of a fresh better-auth session of the user. */
+export async function sessionCookie(auth: Auth, user: TestUser): Promise<string> {
+  const response = await auth.api.signInEmail({ body: { email: user.email, password: user.password }, asResponse: true });
+  return response.headers.getSetCookie().map((cookie) => cookie.split(";")[0]).join("; ");
+}
+
+/** Offline providers whose image calls wait while held, so a test can act while a run is certainly active. */
+export function gatedOfflineProviders() {
+  const offline = offlineProviders();
+  let gate: { opened: Promise<void>; open: () => void } | null = null;
+  const image: ImageModel = {
+    provider: offline.image.provider,
+    model: offline.image.model,
+    async renderImage(request) {
+      while (gate) await gate.opened;
+      return offline.image.renderImage(request);
+    },
+  };
+  return {
+    providers: { ...offline, image } satisfies Providers,
+    hold() {
+      let open = () => {};
+      const opened = new Promise<void>((resolve) => (open = resolve));
+      gate = { opened, open };
+    },
+    release() {
+      const current = gate;
+      gate = null;
+      current?.open();
+    },
   };
 }

@@ -36,9 +36,11 @@ export const batchSlide = z.union([
 
 export const createDeckRequest = z
   .object({
-    slides: z.array(batchSlide).min(1, "A deck needs at least 1 slide").max(MAX_SLIDES, `A deck has at most ${MAX_SLIDES} slides`),
+    slides: z
+      .array(batchSlide, { error: (issue) => (issue.input === undefined ? "slides is required: a list of slides" : "slides must be a list") })
+      .min(1, "A deck needs at least 1 slide").max(MAX_SLIDES, `A deck has at most ${MAX_SLIDES} slides`),
     style_prompt: z
-      .string()
+      .string({ error: (issue) => (issue.input === undefined ? "style_prompt is required: the style every slide shares" : "style_prompt must be a string") })
       .trim()
       .min(1, "style_prompt is required: the style every slide shares")
       .max(MAX_STYLE_TEXT, `style_prompt has at most ${MAX_STYLE_TEXT.toLocaleString("en")} characters`),
