@@ -39,6 +39,8 @@ beforeAll(async () => {
   aliceKeyId = (await testServices.caller(alice).slides.apiKeys.create({ name: "Alice's key" })).id;
 });
 afterAll(async () => {
+  // The app's own engine, started by the batch API routes below.
+  await (await import("@/server/generation/engine-instance")).engine().shutdown();
   await testServices?.close();
   await database.cleanup();
 });
@@ -119,6 +121,34 @@ describe("a user of another team", () => {
     );
     expect(now.run?.id).toBe(deck.run?.id);
     expect((await testServices.caller(alice).slides.apiKeys.list()).map((key) => key.revokedAt)).toEqual([null]);
+  });
+});
+
+describe("the batch API's routes, as the app serves them", () => {
+  const routes = async () => ({
+    status: (await import("@/app/api/v1/decks/[deckId]/route")).GET,
+    events: (await import("@/app/api/v1/decks/[deckId]/events/route")).GET,
+    export: (await import("@/app/api/v1/decks/[deckId]/export/route")).GET,
+    image: (await import("@/app/api/v1/decks/[deckId]/slides/[position]/image/route")).GET,
+  });
+  const get = (path: string, key: string) => new Request(`http://127.0.0.1:3000${path}`, { headers: { authorization: `Bearer ${key}` } });
+
+  test("answer another team's key with 404 for every deck route, and the deck's team with its data", async () => {
+    const bobKey = (await testServices.caller(bob).slides.apiKeys.create({ name: "Bob's" })).key;
+    const aliceKey = (await testServices.caller(alice).slides.apiKeys.create({ name: "Alice's second" })).key;
+    const { status, events, export: exportRoute, image } = await routes();
+    const deckId = ids().deckId;
+    const params = Promise.resolve({ deckId });
+    const imageParams = Promise.resolve({ deckId, position: "1" });
+    expect((await status(get(`/api/v1/decks/${deckId}`, bobKey), { params })).status).toBe(404);
+    expect((await events(get(`/api/v1/decks/${deckId}/events`, bobKey), { params })).status).toBe(404);
+    expect((await exportRoute(get(`/api/v1/decks/${deckId}/export?format=pdf`, bobKey), { params })).status).toBe(404);
+    expect((await image(get(`/api/v1/decks/${deckId}/slides/1/image`, bobKey), { params: imageParams })).status).toBe(404);
+    const own = await status(get(`/api/v1/decks/${deckId}`, aliceKey), { params });
+    expect(own.status).toBe(200);
+    expect(((await own.json()) as { slides: unknown[] }).slides).toHaveLength(2);
+    const picture = await image(get(`/api/v1/decks/${deckId}/slides/1/image`, aliceKey), { params: imageParams });
+    expect(picture.headers.get("content-type")).toBe("image/png");
   });
 });
 
