@@ -216,9 +216,10 @@ describe("with the fake provider server", () => {
     fake.configure({ latencyMs: 2_000 });
     const slides = deckForm(3).slides.map((slide) => ({ ...slide, imagePrompt: `slow ${slide.title}` }));
     const { deckId, runId } = await caller().slides.create(deckForm(3, { slides, maxWorkers: 1 }));
-    await expect(caller().slides.regenerateSlide({ deckId, slideId: (await caller().slides.get({ deckId })).slides[0]!.id })).rejects.toMatchObject({
-      code: "CONFLICT",
-    });
+    const first = (await caller().slides.get({ deckId })).slides[0]!;
+    await expect(caller().slides.regenerateSlide({ deckId, slideId: first.id, imagePrompt: "too early" })).rejects.toMatchObject({ code: "CONFLICT" });
+    // Refused before anything was saved.
+    expect((await caller().slides.get({ deckId })).slides[0]!.imagePrompt).toBe(first.imagePrompt);
     await caller().slides.cancel({ deckId });
     expect((await testServices.services.engine.waitForRun(runId)).status).toBe("cancelled");
     const deck = await caller().slides.get({ deckId });
