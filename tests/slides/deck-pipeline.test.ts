@@ -3,27 +3,23 @@
 // clamped, limits named in errors, regenerate with versions, retry of failed slides only, cancel
 // and delete. Offline providers, and the openai code against the fake provider server.
 import fs from "node:fs";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import type { Auth } from "@/server/auth";
+import { afterAll, beforeAll } from "vitest";
 import { DECK_STYLE_PRESETS } from "@/server/features/slides/deck-input";
 import { SLIDE_IMAGE_OWNER } from "@/server/features/slides/slides-pipeline";
 import { startFakeProvider, type FakeProvider } from "../fake-provider/server";
 import { offlineAnswers } from "../fake-provider/offline-answers";
 import { OFFLINE_RESPONDERS } from "@/server/domains";
-import { createTestAuth, createUserWithTeam, type TestUser } from "../helpers/accounts";
-import { createTestDatabase, type TestDatabase } from "../helpers/database";
+import type { TestUser } from "../helpers/accounts";
+import type { TestDatabase } from "../helpers/database";
+import { describe, expect, test } from "../helpers/fixtures";
 import { createSlidesTestServices, deckForm, fakeServerProviders, type SlidesTestServices } from "../helpers/slides-services";
 
 let database: TestDatabase;
-let auth: Auth;
 let alice: TestUser;
 
-beforeAll(async () => {
-  database = await createTestDatabase();
-  auth = createTestAuth(database.db);
-  alice = await createUserWithTeam(auth, database.db, "Alice");
+test.beforeAll(async ({ database: fileDatabase, alice: owner }) => {
+  [database, alice] = [fileDatabase, owner];
 });
-afterAll(() => database.cleanup());
 
 describe("with the offline provider", () => {
   let testServices: SlidesTestServices;

@@ -2,16 +2,18 @@
 // operator endpoints behind the operator key or an owner/admin session (team keys and members are
 // refused), and team API keys as stored: secret shown once, only its hash kept, revocable.
 import crypto from "node:crypto";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { afterAll } from "vitest";
 import { activeHandler, optimalWorkersHandler, validateHandler } from "@/server/api/v1/operations";
 import type { ApiServices } from "@/server/api/v1/services";
 import type { Auth } from "@/server/auth";
 import { recommendWorkers } from "@/server/features/slides/operations";
-import { createTestAuth, createUserWithTeam, type TestUser } from "../helpers/accounts";
-import { createTestDatabase, type TestDatabase } from "../helpers/database";
-import { apiServicesOf, createSlidesTestServices, deckForm, sessionCookie, type SlidesTestServices } from "../helpers/slides-services";
+import { signedInHeaders, type TestUser } from "../helpers/accounts";
+import type { TestDatabase } from "../helpers/database";
+import { describe, expect, test } from "../helpers/fixtures";
+import { apiServicesOf, createSlidesTestServices, deckForm, type SlidesTestServices } from "../helpers/slides-services";
 
 const OPERATOR_KEY = "operator-key-for-tests-0123456789";
+const cookieOf = async (auth: Auth, user: TestUser) => (await signedInHeaders(auth, user)).get("cookie")!;
 
 describe("useful workers", () => {
   const limits = { defaultWorkers: 5, maxWorkers: 20 };
@@ -47,11 +49,8 @@ describe("the operator endpoints", () => {
   let api: ApiServices;
   let teamKey: string;
 
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    auth = createTestAuth(database.db);
-    alice = await createUserWithTeam(auth, database.db, "Alice");
-    carol = await createUserWithTeam(auth, database.db, "Carol");
+  test.beforeAll(async ({ database: fileDatabase, auth: fileAuth, alice: owner, carol: invited }) => {
+    [database, auth, alice, carol] = [fileDatabase, fileAuth, owner, invited];
     await database.db.member.create({ data: { id: "carol-in-a", organizationId: alice.teamId, userId: carol.id, role: "member", createdAt: new Date() } });
     testServices = createSlidesTestServices({ db: database.db, engineSettings: { maxWorkers: 12, defaultWorkers: 4, maxConcurrentRuns: 3 } });
     api = apiServicesOf(testServices, { auth, operatorKey: OPERATOR_KEY });
@@ -61,7 +60,6 @@ describe("the operator endpoints", () => {
   });
   afterAll(async () => {
     await testServices?.close();
-    await database.cleanup();
   });
 
   const get = (path: string, headers: Record<string, string> = {}) => new Request(`http://127.0.0.1:3000${path}`, { headers });
@@ -116,8 +114,8 @@ describe("the operator endpoints", () => {
   });
 
   test("an owner's session is let in; a plain member's session is FORBIDDEN", async () => {
-    expect((await activeHandler(api, get("/api/v1/ops/active", { cookie: await sessionCookie(auth, alice) }))).status).toBe(200);
-    const carolCookie = await sessionCookie(auth, carol);
+    expect((await activeHandler(api, get("/api/v1/ops/active", { cookie: await cookieOf(auth, alice) }))).status).toBe(200);
+    const carolCookie = await cookieOf(auth, carol);
     await database.db.session.updateMany({ where: { userId: carol.id }, data: { activeOrganizationId: alice.teamId } });
     const forbidden = await activeHandler(api, get("/api/v1/ops/active", { cookie: carolCookie }));
     expect(forbidden.status).toBe(403);
