@@ -4,11 +4,13 @@
 // and delete. Offline providers, and the openai code against the fake provider server.
 import fs from "node:fs";
 import { afterAll, beforeAll } from "vitest";
+import { OFFLINE_RESPONDERS } from "@/server/domains";
+import { parseEnv } from "@/server/env";
 import { DECK_STYLE_PRESETS } from "@/server/features/slides/deck-input";
 import { SLIDE_IMAGE_OWNER } from "@/server/features/slides/slides-pipeline";
-import { startFakeProvider, type FakeProvider } from "../fake-provider/server";
+import { createProviders } from "@/server/providers/create-providers";
 import { offlineAnswers } from "../fake-provider/offline-answers";
-import { OFFLINE_RESPONDERS } from "@/server/domains";
+import { startFakeProvider, type FakeProvider } from "../fake-provider/server";
 import type { TestUser } from "../helpers/accounts";
 import type { TestDatabase } from "../helpers/database";
 import { describe, expect, test } from "../helpers/fixtures";
@@ -206,6 +208,30 @@ describe("with the fake provider server", () => {
     expect(retried.slides.map((slide) => [slide.status, slide.images.length])).toEqual(Array.from({ length: 5 }, () => ["succeeded", 1]));
     expect(await caller().slides.retryFailed({ deckId })).toEqual({ runId: null, slides: 0 });
     fake.respondWith(offline);
+  });
+
+  test("through OpenRouter's code, a slide asks for the deck's aspect ratio as image_config.aspect_ratio", async () => {
+    const openrouter = createProviders(
+      parseEnv({ GENERATION_PROVIDER: "openrouter", OPENROUTER_API_KEY: "test-key", OPENROUTER_BASE_URL: fake.url, LLM_TIMEOUT_SECONDS: "10" }),
+    );
+    const viaOpenRouter = createSlidesTestServices({ db: database.db, providers: openrouter });
+    const sent: unknown[] = [];
+    const offline = offlineAnswers(OFFLINE_RESPONDERS);
+    fake.respondWith((request) => {
+      if (Array.isArray(request.body.modalities)) sent.push(request.body.image_config);
+      return offline(request);
+    });
+    try {
+      const slides = [{ title: "Tall", text: "", imagePrompt: "A lighthouse" }];
+      const { deckId, runId } = await viaOpenRouter.caller(alice).slides.create(deckForm(1, { slides, aspectRatio: "9:16" }));
+      expect((await viaOpenRouter.services.engine.waitForRun(runId)).status).toBe("succeeded");
+      expect(sent).toEqual([{ aspect_ratio: "9:16" }]);
+      const [slide] = (await viaOpenRouter.caller(alice).slides.get({ deckId })).slides;
+      expect(slide!.images[0]).toMatchObject({ provider: "openrouter", size: "9:16", width: 768, height: 1344 });
+    } finally {
+      fake.respondWith(offline);
+      await viaOpenRouter.close();
+    }
   });
 
   test("cancel stops a deck that is rendering; its unfinished slides are cancelled", async () => {
