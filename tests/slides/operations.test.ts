@@ -17,26 +17,42 @@ const cookieOf = async (auth: Auth, user: TestUser) => (await signedInHeaders(au
 
 describe("useful workers", () => {
   const limits = { defaultWorkers: 5, maxWorkers: 20 };
+  const measured = (ratePerSecond: number | null, latencySeconds: number | null, more: { cap?: number; window?: number; limitSeen?: number | null } = {}) => ({
+    ratePerSecond,
+    latencySeconds,
+    cap: more.cap ?? 20,
+    window: more.window ?? 10,
+    limitSeen: more.limitSeen ?? null,
+  });
 
   test("are the learned rate times the latency, rounded up", () => {
-    expect(recommendWorkers(100, { ratePerSecond: 2, latencySeconds: 3, cap: 20 }, limits)).toMatchObject({ workers: 6, basis: "measured", usefulWorkers: 6 });
-    expect(recommendWorkers(100, { ratePerSecond: 0.5, latencySeconds: 9, cap: 20 }, limits).workers).toBe(5);
-    expect(recommendWorkers(100, { ratePerSecond: 0.1, latencySeconds: 2, cap: 20 }, limits).workers).toBe(1);
+    expect(recommendWorkers(100, measured(2, 3), limits)).toMatchObject({ workers: 6, basis: "measured", usefulWorkers: 6 });
+    expect(recommendWorkers(100, measured(0.5, 9), limits).workers).toBe(5);
+    expect(recommendWorkers(100, measured(0.1, 2), limits).workers).toBe(1);
+  });
+
+  test("are the window the provider sustains once it has refused, when the engine steers by window", () => {
+    const answer = recommendWorkers(100, measured(null, 2, { window: 7.6, limitSeen: 9 }), limits);
+    expect(answer).toMatchObject({ workers: 7, basis: "measured", usefulWorkers: 7 });
+    expect(answer.reason).toBe("The provider refused calls at 9.0 in flight; the engine sustains 7 (≈ 3.50 calls/s × 2.00 s per image).");
   });
 
   test("are capped by the maximum workers, the budget's cap and the slide count", () => {
-    expect(recommendWorkers(100, { ratePerSecond: 10, latencySeconds: 10, cap: 50 }, limits).workers).toBe(20);
-    expect(recommendWorkers(100, { ratePerSecond: 10, latencySeconds: 10, cap: 8 }, limits).workers).toBe(8);
-    const few = recommendWorkers(3, { ratePerSecond: 10, latencySeconds: 10, cap: 50 }, limits);
+    expect(recommendWorkers(100, measured(10, 10, { cap: 50 }), limits).workers).toBe(20);
+    expect(recommendWorkers(100, measured(10, 10, { cap: 8 }), limits).workers).toBe(8);
+    const few = recommendWorkers(3, measured(10, 10, { cap: 50 }), limits);
     expect(few).toMatchObject({ workers: 3, usefulWorkers: 100 });
     expect(few.reason).toContain("capped at 3");
   });
 
-  test("fall back to the configured default, saying so, without a measured rate", () => {
-    const answer = recommendWorkers(100, { ratePerSecond: null, latencySeconds: 12, cap: 20 }, limits);
-    expect(answer).toMatchObject({ workers: 5, basis: "default", usefulWorkers: null });
-    expect(answer.reason).toBe("The engine has not measured a rate for the image budget yet, so this is the configured default (BATCH_DEFAULT_WORKERS).");
-    expect(recommendWorkers(2, { ratePerSecond: null, latencySeconds: null, cap: 20 }, limits).workers).toBe(2);
+  test("fall back to the configured default, saying why, without a measured limit", () => {
+    const unlimited = recommendWorkers(100, measured(null, 12), limits);
+    expect(unlimited).toMatchObject({ workers: 5, basis: "default", usefulWorkers: null });
+    expect(unlimited.reason).toBe(
+      "The provider has not limited the image budget yet (no 429, no slow rate), so there is no measured limit: this is the configured default (BATCH_DEFAULT_WORKERS).",
+    );
+    expect(recommendWorkers(100, measured(null, null), limits).reason).toContain("no image call has been answered");
+    expect(recommendWorkers(2, measured(null, null), limits).workers).toBe(2);
   });
 });
 
@@ -78,9 +94,17 @@ describe("the operator endpoints", () => {
       limits: { max_slides: 100, default_workers: 4, max_workers: 12, max_concurrent_runs: 3 },
     });
     const image = body.budgets.find((budget) => budget.name === "image");
-    expect(image).toMatchObject({ cap: 20, in_flight: 0, rate_per_second: null, latency_source: "recent-slide-images" });
-    expect(image!.window).toBe(testServices.services.engine.status().windows.image);
-    expect(image!.latency_seconds).toBeGreaterThan(0);
+    const engineImage = testServices.services.engine.status().budgets.image!;
+    expect(image).toEqual({
+      name: "image",
+      identity: engineImage.identity,
+      cap: 20,
+      window: engineImage.window,
+      in_flight: 0,
+      rate_per_second: null,
+      latency_seconds: engineImage.roundTripMs! / 1000,
+      limit_seen: null,
+    });
   });
 
   test("validate says what a batch will meet: clamped workers, starting now", async () => {
@@ -107,8 +131,8 @@ describe("the operator endpoints", () => {
   test("optimal workers falls back to the default without a learned rate, and says why, with the measurements", async () => {
     const response = await optimalWorkersHandler(api, get("/api/v1/ops/optimal-workers?slides=10", bearer(OPERATOR_KEY)));
     const body = (await response.json()) as Record<string, any>;
-    expect(body).toMatchObject({ slides: 10, workers: 4, basis: "default", useful_workers: null, measurement: { name: "image", rate_per_second: null } });
-    expect(body.reason).toContain("has not measured a rate");
+    expect(body).toMatchObject({ slides: 10, workers: 4, basis: "default", useful_workers: null, measurement: { name: "image", rate_per_second: null, limit_seen: null } });
+    expect(body.reason).toContain("The provider has not limited the image budget yet");
     const tooMany = await optimalWorkersHandler(api, get("/api/v1/ops/optimal-workers?slides=101", bearer(OPERATOR_KEY)));
     expect(await tooMany.json()).toMatchObject({ error: { code: "BAD_REQUEST", details: { slides: "A deck has at most 100 slides" } } });
   });

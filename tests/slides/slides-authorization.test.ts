@@ -37,7 +37,7 @@ test.beforeAll(async ({ database: fileDatabase, alice: owner, bob: outsider, car
 });
 test.afterAll(async () => {
   // The app's own engine, started by the batch API routes below.
-  await (await import("@/server/generation/engine-instance")).engine().shutdown();
+  await (await import("@/server/app-services")).appEngine().shutdown();
   await testServices?.close();
 });
 
