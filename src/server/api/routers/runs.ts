@@ -108,12 +108,16 @@ export function createRunsRouter(getEngine: () => Engine = appEngine) {
     /** Live events; a reconnecting client passes the last id it saw and misses nothing. */
     events: protectedProcedure
       .input(runInput.extend({ lastEventId: z.union([z.string(), z.number()]).nullish() }))
-      .subscription(async function* ({ ctx, input, signal }) {
+      .subscription(async ({ ctx, input, signal }) => {
+        // Checked before the stream starts, so another team's run is NOT_FOUND like everywhere
+        // else (an error thrown inside the stream would reach the client as an internal error).
         await findMemberRun(getEngine(), ctx.db, ctx.user.id, input.runId);
         const afterSeq = Number(input.lastEventId ?? 0);
-        for await (const event of followRun(getEngine(), input.runId, Number.isFinite(afterSeq) ? afterSeq : 0, signal)) {
-          yield tracked(String(event.seq), event);
-        }
+        return (async function* () {
+          for await (const event of followRun(getEngine(), input.runId, Number.isFinite(afterSeq) ? afterSeq : 0, signal)) {
+            yield tracked(String(event.seq), event);
+          }
+        })();
       }),
   });
 }
