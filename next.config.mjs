@@ -15,6 +15,11 @@ const nextConfig = {
   poweredByHeader: false,
   // Compression would buffer Server-Sent Events; run events must reach the browser as they happen.
   compress: false,
+  experimental: {
+    // Next.js buffers a request's body for the proxy and cuts it silently at this size: keep it at
+    // the largest body a route accepts (PROXY_BUFFER_BYTES in src/server/security/body-limits.ts).
+    proxyClientMaxBodySize: 101 * 1024 * 1024,
+  },
   async headers() {
     return [{ source: "/:path*", headers: securityHeaders }];
   },

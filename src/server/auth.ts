@@ -36,7 +36,11 @@ export function createAuth(options: AuthOptions) {
     telemetry: { enabled: false },
     // The client address the proxy settled (src/server/security/client-address.ts), never a
     // header the client wrote.
-    advanced: { ipAddress: { ipAddressHeaders: [CLIENT_ADDRESS_HEADER] } },
+    advanced: {
+      ipAddress: { ipAddressHeaders: [CLIENT_ADDRESS_HEADER] },
+      // better-auth skips its origin check under NODE_ENV=test; tests check what production does.
+      disableOriginCheck: false,
+    },
     emailAndPassword: {
       enabled: true,
       minPasswordLength: PASSWORD_MIN_LENGTH,

@@ -79,3 +79,22 @@ export function postFrom(localAddress: string, url: string, body: unknown, heade
     request.end(text);
   });
 }
+
+/** A tiny server on another loopback port: pages of "another origin" for the browser. */
+export async function serveOtherOrigin(pages: Record<string, string>): Promise<{ url: string; close(): Promise<void> }> {
+  const server = http.createServer((request, response) => {
+    const body = pages[(request.url ?? "/").split("?")[0]!];
+    response.writeHead(body === undefined ? 404 : 200, { "content-type": "text/html" });
+    response.end(body ?? "not found");
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as net.AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

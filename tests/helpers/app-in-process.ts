@@ -87,6 +87,8 @@ export interface CallOptions {
   json?: unknown;
   /** The URL's path with any query, e.g. "/api/images/x?variant=thumbnail"; the pattern's by default. */
   url?: string;
+  /** "half" for a streamed body (Node's fetch needs it). */
+  duplex?: "half";
 }
 
 /** Calls a route file's handler as Next.js would, with `params` filled from the URL pattern. */
@@ -103,7 +105,8 @@ export async function callRoute(pattern: string, params: Record<string, string |
     body = JSON.stringify(options.json);
   }
   const url = options.url ?? fillPattern(pattern, params);
-  return handler(new Request(`${APP_ORIGIN}${url}`, { method, headers, body }), { params: Promise.resolve(params) });
+  const init = { method, headers, body, ...(options.duplex ? { duplex: options.duplex } : {}) } as RequestInit;
+  return handler(new Request(`${APP_ORIGIN}${url}`, init), { params: Promise.resolve(params) });
 }
 
 /** "/api/images/[imageId]" with { imageId: "x" } → "/api/images/x"; catch-alls join their parts. */

@@ -6,6 +6,8 @@
 // Every attempt counts when it arrives (so a burst cannot slip past in parallel); a successful
 // sign-in forgets its account's attempts. Accounts that exist and that do not are counted alike,
 // so the answers say nothing about which emails have accounts.
+import { AppError, HTTP_STATUS } from "@/server/errors";
+import { bodyLimitFor, readBodyLimited } from "./body-limits";
 import { clientAddress, CLIENT_ADDRESS_HEADER } from "./client-address";
 import { createAttemptLimiter, type AttemptLimiter, type AttemptRule } from "./attempt-limiter";
 
@@ -32,7 +34,7 @@ export function authThrottleRules(settings: {
 }
 
 /** Sign-in and sign-up bodies are a few hundred bytes; anything far larger is not one. */
-export const MAX_AUTH_BODY_BYTES = 16 * 1024;
+export const MAX_SIGN_IN_BODY_BYTES = 16 * 1024;
 
 type AuthHandler = (request: Request) => Promise<Response>;
 
@@ -45,10 +47,14 @@ export function createAuthThrottle(rules: AuthThrottleRules, limiter: AttemptLim
     if (address) headers.set(CLIENT_ADDRESS_HEADER, address);
 
     const action = request.method === "POST" ? actionOf(new URL(request.url).pathname) : null;
-    if (!action) return next(rebuilt(request, headers, request.body));
-
-    const body = await readLimited(request, MAX_AUTH_BODY_BYTES);
-    if (body === null) return Response.json({ code: "PAYLOAD_TOO_LARGE", message: "The request is too large" }, { status: 413 });
+    let body: Uint8Array<ArrayBuffer> | null = null;
+    try {
+      if (request.method !== "GET" && request.method !== "HEAD") body = await readBodyLimited(request, action ? MAX_SIGN_IN_BODY_BYTES : bodyLimitFor("/api/auth/"));
+    } catch (error) {
+      if (error instanceof AppError) return Response.json({ code: error.code, message: error.message }, { status: HTTP_STATUS[error.code] });
+      throw error;
+    }
+    if (!action || !body) return next(rebuilt(request, headers, body));
     const email = emailOf(body, request.headers.get("content-type"));
     const rulesOf = action === "sign-in" ? ([rules.signInPerAddress, rules.signInPerAccount] as const) : ([rules.signUpPerAddress, rules.signUpPerAccount] as const);
 
@@ -77,42 +83,8 @@ function actionOf(pathname: string): "sign-in" | "sign-up" | null {
   return null;
 }
 
-function rebuilt(request: Request, headers: Headers, body: BodyInit | null): Request {
-  return new Request(request.url, {
-    method: request.method,
-    headers,
-    body: request.method === "GET" || request.method === "HEAD" ? null : body,
-    signal: request.signal,
-    // Node's fetch needs this for a streamed body.
-    ...(body instanceof ReadableStream ? { duplex: "half" } : {}),
-  } as RequestInit);
-}
-
-/** The body as bytes, or null when it is longer than `limit`. */
-async function readLimited(request: Request, limit: number): Promise<Uint8Array<ArrayBuffer> | null> {
-  const declared = Number(request.headers.get("content-length") ?? Number.NaN);
-  if (Number.isFinite(declared) && declared > limit) return null;
-  if (!request.body) return new Uint8Array(0);
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel().catch(() => undefined);
-      return null;
-    }
-    chunks.push(value);
-  }
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return bytes;
+function rebuilt(request: Request, headers: Headers, body: Uint8Array<ArrayBuffer> | null): Request {
+  return new Request(request.url, { method: request.method, headers, body, signal: request.signal });
 }
 
 /** The email a sign-in or sign-up asks for (JSON or a form), trimmed and lower-cased. */

@@ -1,10 +1,12 @@
 // What the proxy (src/proxy.ts) does to every request before a page or route sees it: settles the
-// client address, refuses cross-origin requests that would change something, and gives pages a
+// client address, refuses cross-origin requests that would change something and bodies that
+// declare more than their path accepts, and gives pages a
 // Content-Security-Policy with a fresh nonce (which Next.js reads from the request to mark its own
 // scripts) and API answers a policy that allows nothing. Kept apart from src/proxy.ts so tests can
 // call it with any settings.
 import { NextResponse, type NextRequest } from "next/server";
 import { appOrigin, env } from "@/server/env";
+import { bodyLimitFor, tooLargeMessage } from "./body-limits";
 import { settleClientAddress } from "./client-address";
 import { appOrigins, crossOriginRefusal } from "./same-origin";
 import { API_POLICY, createNonce, pagePolicy } from "./security-headers";
@@ -36,6 +38,12 @@ export function securityProxy(request: NextRequest, settings: ProxySettings): Ne
       { error: `Refused: ${refusal}. Changes are accepted from Storyforge's own pages only.` },
       { status: 403, headers: { "content-security-policy": API_POLICY, "cache-control": "no-store" } },
     );
+  }
+
+  const limit = bodyLimitFor(request.nextUrl.pathname);
+  const declared = Number(request.headers.get("content-length") ?? 0);
+  if (declared > limit) {
+    return NextResponse.json({ error: tooLargeMessage(limit) }, { status: 413, headers: { "content-security-policy": API_POLICY, "cache-control": "no-store", connection: "close" } });
   }
 
   const headers = new Headers(request.headers);
