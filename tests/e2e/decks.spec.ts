@@ -55,6 +55,9 @@ test("a pasted 8-slide outline renders live at 16:9; slide 3 is regenerated with
   await expect(third.getByRole("img", { name: /version 1/ })).toBeVisible();
   await expect(third.getByRole("button", { name: "Make current" })).toBeVisible();
   await page.screenshot({ path: screenshotPath("deck-regenerated"), fullPage: true });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.screenshot({ path: screenshotPath("deck-phone"), fullPage: true });
+  await page.setViewportSize({ width: 1280, height: 720 });
 
   // The PowerPoint is a zip with one slide part per slide.
   const downloadPromise = page.waitForEvent("download");
@@ -103,7 +106,7 @@ test("with one run at a time, a second deck shows its place in line and starts w
 
   // The second deck, written slide by slide, waits: first in line.
   await page.goto("/decks/new");
-  await page.getByLabel("Title", { exact: true }).fill("Second in the queue");
+  await page.getByLabel("Deck title").fill("Second in the queue");
   const rows = page.getByTestId("slide-row");
   await rows.nth(0).getByLabel("Title").fill("Later");
   await rows.nth(1).getByLabel("Title").fill("First");
@@ -112,7 +115,7 @@ test("with one run at a time, a second deck shows its place in line and starts w
   await page.getByRole("button", { name: "Move slide 2 up" }).click();
   await expect(rows).toHaveCount(2);
   await expect(rows.nth(0).getByLabel("Title")).toHaveValue("First");
-  await page.getByRole("radio", { name: "4:3" }).check();
+  await page.getByRole("radio", { name: "9:16" }).check();
   await page.screenshot({ path: screenshotPath("deck-new-form"), fullPage: true });
   await page.getByRole("button", { name: "Create deck and render 2 slides" }).click();
   await expect(page.getByRole("heading", { name: "Second in the queue" })).toBeVisible();

@@ -61,34 +61,36 @@ function ActiveCounts({ data }: { data: Active }) {
         <Stat label="Workers in use" value={data.workersInUse} note="slides being worked on now" />
       </dl>
 
-      <Card className="overflow-x-auto p-0">
-        <h2 className="px-6 pt-5 text-lg font-semibold">Budgets</h2>
-        <p className="px-6 text-sm text-stone-600">
+      <Card>
+        <h2 className="text-lg font-semibold">Budgets</h2>
+        <p className="text-sm text-stone-600">
           Provider calls in flight per budget. The window is what the engine allows now: the cap, unless the provider pushed back.
         </p>
-        <table className="mt-4 w-full min-w-[40rem] text-left text-sm" aria-label="Budgets">
-          <thead className="border-y border-stone-100 bg-stone-50 text-xs uppercase tracking-wide text-stone-500">
-            <tr>
-              <th className="px-6 py-2 font-medium">Budget</th>
-              <th className="px-3 py-2 font-medium">In flight / window / cap</th>
-              <th className="px-3 py-2 font-medium">Learned rate</th>
-              <th className="px-6 py-2 font-medium">Latency</th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-stone-100">
-            {data.budgets.map((budget) => (
-              <tr key={budget.name}>
-                <td className="px-6 py-3 font-medium">{budget.name}</td>
-                <td className="px-3 py-3">
-                  <WindowBar budget={budget} />
-                </td>
-                <td className="px-3 py-3">{rateText(budget)}</td>
-                <td className="px-6 py-3">{latencyText(budget)}</td>
+        <div className="mt-4 overflow-x-auto">
+          <table className="w-full min-w-[40rem] text-left text-sm" aria-label="Budgets">
+            <thead className="border-y border-stone-100 bg-stone-50 text-xs uppercase tracking-wide text-stone-500">
+              <tr>
+                <th className="px-3 py-2 font-medium">Budget</th>
+                <th className="px-3 py-2 font-medium">In flight / window / cap</th>
+                <th className="px-3 py-2 font-medium">Learned rate</th>
+                <th className="px-3 py-2 font-medium">Latency</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
-        <p className="px-6 py-4 text-xs text-stone-500">
+            </thead>
+            <tbody className="divide-y divide-stone-100">
+              {data.budgets.map((budget) => (
+                <tr key={budget.name}>
+                  <td className="px-3 py-3 font-medium">{budget.name}</td>
+                  <td className="px-3 py-3">
+                    <WindowBar budget={budget} />
+                  </td>
+                  <td className="px-3 py-3">{rateText(budget)}</td>
+                  <td className="px-3 py-3">{latencyText(budget)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+        <p className="mt-4 text-xs text-stone-500">
           Limits: {limits.maxSlides} slides per deck · {limits.defaultWorkers} workers by default, at most {limits.maxWorkers} · {limits.maxConcurrentRuns}{" "}
           {limits.maxConcurrentRuns === 1 ? "run" : "runs"} at once.
         </p>

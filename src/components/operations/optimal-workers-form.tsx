@@ -54,7 +54,7 @@ export function OptimalWorkersForm() {
             </span>
           </p>
           <p className="text-sm text-stone-700">{data.reason}</p>
-          <dl className="grid grid-cols-2 gap-x-4 gap-y-1 text-sm" aria-label="Measurements">
+          <dl className="grid grid-cols-[auto_1fr] gap-x-6 gap-y-1 text-sm" aria-label="Measurements">
             <dt className="text-stone-500">Budget</dt>
             <dd>{data.measurement.name}</dd>
             <dt className="text-stone-500">Learned rate r</dt>

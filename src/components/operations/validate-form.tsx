@@ -50,12 +50,12 @@ export function ValidateForm() {
         <div className="space-y-3" data-testid="validate-answer">
           <p className="text-sm font-medium">
             {data.overSlideLimit
-              ? `Refused: over the limit of ${data.limits.maxSlides} slides per deck.`
+              ? `Would be refused: over the limit of ${data.limits.maxSlides} slides per deck.`
               : data.queue.startsNow
-                ? `Starts now with ${data.workers} ${data.workers === 1 ? "worker" : "workers"}.`
-                : `Waits ${ordinal(data.queue.position ?? 1)} in line, then runs with ${data.workers} ${data.workers === 1 ? "worker" : "workers"}.`}
+                ? `Would start now with ${data.workers} ${data.workers === 1 ? "worker" : "workers"}.`
+                : `Would wait ${ordinal(data.queue.position ?? 1)} in line, then run with ${data.workers} ${data.workers === 1 ? "worker" : "workers"}.`}
           </p>
-          <dl className="grid grid-cols-2 gap-x-4 gap-y-1 text-sm">
+          <dl className="grid grid-cols-[auto_1fr] gap-x-6 gap-y-1 text-sm">
             <dt className="text-stone-500">Workers</dt>
             <dd>
               {data.workers}

@@ -58,3 +58,10 @@ export function presetLabel(name: string): string {
   const words = name.replace(/-/g, " ");
   return words[0]!.toUpperCase() + words.slice(1);
 }
+
+/** The workers the form will ask for: a whole number within 1…max (the server would clamp too). */
+export function clampedWorkers(typed: string, maxWorkers: number): number | null {
+  const value = Number(typed);
+  if (!Number.isFinite(value) || typed.trim() === "") return null;
+  return Math.min(maxWorkers, Math.max(1, Math.round(value)));
+}

@@ -9,7 +9,7 @@ import { useTRPC } from "@/trpc/react";
 import { aspectRatioLabels, presetLabel } from "./deck-format";
 import { DeckProgress } from "./deck-progress";
 import { SlideCard } from "./slide-card";
-import { currentTask } from "./slide-state";
+import { currentTask } from "./slide-task";
 
 /** Portrait and square slides are narrower, so more of them fit on a row. */
 const gridColumns: Record<string, string> = {
@@ -154,7 +154,7 @@ export function DeckPage({ deckId }: { deckId: string }) {
       ) : null}
 
       <FormError message={actionError} />
-      <DeckProgress progress={progress} queuePosition={queuePosition} maxConcurrent={options.data?.maxConcurrentDecks ?? null} />
+      <DeckProgress progress={progress} queuePosition={queuePosition} maxConcurrent={options.data?.maxConcurrentDecks ?? null} deckSlides={data.slides.length} />
 
       <ol className={`grid gap-6 ${gridColumns[data.aspectRatio] ?? gridColumns["16:9"]}`} aria-label="Slides">
         {data.slides.map((slide) => (

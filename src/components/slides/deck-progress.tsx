@@ -12,11 +12,14 @@ export function DeckProgress({
   progress,
   queuePosition,
   maxConcurrent,
+  deckSlides,
 }: {
   progress: ReturnType<typeof useRunProgress>;
   queuePosition: number | null;
   /** Runs the server renders at once (BATCH_MAX_CONCURRENT). */
   maxConcurrent: number | null;
+  /** The deck's slide count: a regenerate or retry run covers fewer. */
+  deckSlides: number;
 }) {
   const [now, setNow] = useState(() => Date.now());
   const run = progress.run;
@@ -53,6 +56,7 @@ export function DeckProgress({
         <span className="text-stone-600" data-testid="deck-run-done">
           {done}/{total} {total === 1 ? "slide" : "slides"} done
         </span>
+        {total > 0 && total < deckSlides ? <span className="text-stone-500">this run: {total} of the deck&apos;s {deckSlides} slides</span> : null}
         {failed ? <span className="text-red-700">{failed} failed</span> : null}
         {startedAt ? <span className="text-stone-600">Elapsed {formatDuration(elapsed)}</span> : null}
         {remaining !== null ? <span className="text-stone-600">About {formatDuration(remaining)} left</span> : null}

@@ -5,7 +5,7 @@ import { useId } from "react";
 import { Card } from "@/components/ui/card";
 import { SelectField, TextField } from "@/components/ui/field";
 import type { RouterInputs, RouterOutputs } from "@/trpc/router-types";
-import { aspectRatioLabels, presetLabel } from "./deck-format";
+import { aspectRatioLabels, clampedWorkers, presetLabel } from "./deck-format";
 
 export type DeckOptions = RouterOutputs["slides"]["options"];
 export type AspectRatio = DeckOptions["aspectRatios"][number];
@@ -28,13 +28,6 @@ export const initialSettings = (options: DeckOptions | undefined): DeckSettings 
   quality: "standard",
   workers: String(options?.defaultWorkers ?? 5),
 });
-
-/** The workers the form will ask for: a whole number within 1…max (the server would clamp too). */
-export function clampedWorkers(typed: string, maxWorkers: number): number | null {
-  const value = Number(typed);
-  if (!Number.isFinite(value) || typed.trim() === "") return null;
-  return Math.min(maxWorkers, Math.max(1, Math.round(value)));
-}
 
 const ratioShapes: Record<string, string> = { "16:9": "h-4 w-7", "4:3": "h-5 w-6", "1:1": "size-5", "9:16": "h-7 w-4" };
 
@@ -92,7 +85,7 @@ export function DeckSettingsFields({
               <label
                 key={ratio}
                 title={aspectRatioLabels[ratio]}
-                className="flex cursor-pointer flex-col items-center gap-1.5 rounded-lg border border-stone-300 bg-white px-1 py-2 text-xs font-medium text-stone-700 has-[:checked]:border-accent has-[:checked]:bg-indigo-50 has-[:checked]:text-indigo-900 has-[:focus-visible]:ring-2 has-[:focus-visible]:ring-accent/40"
+                className="relative flex cursor-pointer flex-col items-center gap-1.5 rounded-lg border border-stone-300 bg-white px-1 py-2 text-xs font-medium text-stone-700 has-[:checked]:border-accent has-[:checked]:bg-indigo-50 has-[:checked]:text-indigo-900 has-[:focus-visible]:ring-2 has-[:focus-visible]:ring-accent/40"
               >
                 <input
                   type="radio"
@@ -100,7 +93,7 @@ export function DeckSettingsFields({
                   value={ratio}
                   checked={settings.aspectRatio === ratio}
                   onChange={() => set({ aspectRatio: ratio })}
-                  className="sr-only"
+                  className="absolute inset-0 cursor-pointer opacity-0"
                 />
                 <span className="grid h-7 place-items-center" aria-hidden>
                   <span className={`${ratioShapes[ratio]} rounded-sm border-2 border-current`} />

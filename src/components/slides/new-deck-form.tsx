@@ -6,7 +6,8 @@ import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { FormError, TextField } from "@/components/ui/field";
 import { useTRPC } from "@/trpc/react";
-import { clampedWorkers, DeckSettingsFields, initialSettings, type DeckOptions, type DeckSettings } from "./deck-settings-fields";
+import { clampedWorkers } from "./deck-format";
+import { DeckSettingsFields, initialSettings, type DeckOptions, type DeckSettings } from "./deck-settings-fields";
 import { OutlineEditor, type OutlinePreview } from "./outline-editor";
 import { emptySlide, SlideListEditor, type DraftSlide } from "./slide-list-editor";
 
@@ -95,7 +96,7 @@ function DeckForm({ options }: { options: DeckOptions }) {
       <Card className="min-w-0 space-y-5">
         <FormError message={errors.form ?? errors.input} />
         <TextField
-          label={mode === "outline" ? "Title (optional)" : "Title"}
+          label={mode === "outline" ? "Deck title (optional)" : "Deck title"}
           value={title}
           onChange={(event) => setTitle(event.target.value)}
           maxLength={limits.deckTitle}

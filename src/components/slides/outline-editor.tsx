@@ -54,7 +54,7 @@ export function OutlineEditor({
     : (data?.problem ?? (enabled ? preview.error?.message : undefined) ?? null);
 
   return (
-    <div className="grid gap-4 xl:grid-cols-2">
+    <div className="space-y-4">
       <div>
         <label htmlFor="outline" className="mb-1 block text-sm font-medium text-stone-700">
           Outline or markdown
@@ -63,7 +63,7 @@ export function OutlineEditor({
           id="outline"
           value={outline}
           onChange={(event) => onChange(event.target.value)}
-          rows={20}
+          rows={14}
           spellCheck={false}
           aria-invalid={error || problem ? true : undefined}
           aria-describedby="outline-help"
@@ -100,7 +100,7 @@ export function OutlineEditor({
           </p>
         ))}
         {data && data.slides.length > 0 ? (
-          <ol className="max-h-[28rem] space-y-2 overflow-y-auto pr-1" aria-label="Parsed slides">
+          <ol className="grid max-h-[32rem] gap-2 overflow-y-auto pr-1 sm:grid-cols-2" aria-label="Parsed slides">
             {data.slides.map((slide, index) => (
               <li key={index} className="rounded-lg border border-stone-200 bg-white px-3 py-2 text-sm">
                 <p className="font-medium">

@@ -8,7 +8,8 @@ import { formatDuration } from "@/lib/format";
 import { useTRPC } from "@/trpc/react";
 import type { RouterOutputs } from "@/trpc/router-types";
 import { aspectClass } from "./deck-format";
-import { currentTask, SlideState, slideProblem } from "./slide-state";
+import { SlideState } from "./slide-state";
+import { currentTask, slideProblem } from "./slide-task";
 
 type Slide = RouterOutputs["slides"]["get"]["slides"][number];
 type SlideImage = Slide["images"][number];

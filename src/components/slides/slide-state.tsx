@@ -5,12 +5,7 @@ import type { ReactNode } from "react";
 import type { LiveTask } from "@/components/runs/use-run-progress";
 import { useSecondsUntil } from "@/components/runs/use-seconds-until";
 import { formatDuration } from "@/lib/format";
-
-/** The task a slide's state is about: its prompt until that is written, then its image. */
-export function currentTask(promptTask: LiveTask | null, imageTask: LiveTask | null): { task: LiveTask; step: "prompt" | "image" } | null {
-  if (promptTask && promptTask.status !== "succeeded") return { task: promptTask, step: "prompt" };
-  return imageTask ? { task: imageTask, step: "image" } : null;
-}
+import { currentTask } from "./slide-task";
 
 export function SlideState({
   promptTask,
@@ -60,17 +55,6 @@ export function SlideState({
     case "succeeded":
       return <Pill tone="done">Done{task.durationMs !== null ? ` in ${formatDuration(task.durationMs)}` : ""}</Pill>;
   }
-}
-
-/** Why the slide failed, was skipped or is retrying, in full (the pill is too small for it). */
-export function slideProblem(promptTask: LiveTask | null, imageTask: LiveTask | null, serverError: string | null): string | null {
-  const current = currentTask(promptTask, imageTask);
-  if (!current) return null;
-  const { task, step } = current;
-  if (task.status === "skipped") return "Skipped: its image prompt could not be written.";
-  if (task.status === "failed") return `${step === "prompt" ? "The prompt could not be written" : "The image failed"}: ${task.reason ?? serverError ?? "no reason given"}`;
-  if (task.status === "retrying" && task.reason) return `Trying again after: ${task.reason}`;
-  return null;
 }
 
 const tones = {

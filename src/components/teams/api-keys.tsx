@@ -148,7 +148,8 @@ function BatchApiHint() {
     `curl -sS -o deck.pptx "${base}/api/v1/decks/$ID/export?format=pptx" -H "Authorization: Bearer $KEY"`,
   ].join("\n");
   return (
-    <details className="mt-6 rounded-xl border border-stone-200 bg-stone-50 p-4 text-sm">
+    // Sized by the card, not by the example's longest line (which scrolls instead of widening the page).
+    <details className="mt-6 rounded-xl border border-stone-200 bg-stone-50 p-4 text-sm [contain:inline-size]">
       <summary className="cursor-pointer select-none font-medium text-stone-800">Use the batch API</summary>
       <p className="mt-2 text-stone-600">
         Create a deck with one request, follow it live, then download it as PPTX, PDF or zip. Every route and field is in the{" "}
