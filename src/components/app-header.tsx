@@ -34,13 +34,13 @@ export function AppHeader({ userName }: { userName: string }) {
     <header className="border-b border-stone-200 bg-white/80 backdrop-blur">
       <div className="mx-auto flex max-w-6xl flex-wrap items-center gap-x-6 gap-y-3 px-4 py-3 sm:px-6">
         <Logo href="/dashboard" />
-        <nav aria-label="Main" className="flex gap-1">
+        <nav aria-label="Main" className="flex flex-wrap gap-1">
           {[...links, ...(operator ? [operationsLink] : [])].map((link) => (
             <Link
               key={link.href}
               href={link.href}
               aria-current={pathname === link.href || pathname.startsWith(`${link.href}/`) ? "page" : undefined}
-              className="rounded-lg px-3 py-1.5 text-sm text-stone-600 hover:bg-stone-100 aria-[current=page]:bg-stone-100 aria-[current=page]:font-medium aria-[current=page]:text-stone-900"
+              className="whitespace-nowrap rounded-lg px-3 py-1.5 text-sm text-stone-600 hover:bg-stone-100 aria-[current=page]:bg-stone-100 aria-[current=page]:font-medium aria-[current=page]:text-stone-900"
             >
               {link.label}
             </Link>

@@ -133,6 +133,7 @@ export function SlideCard({
           <div className="mt-auto flex flex-wrap items-center gap-2">
             <Button
               variant="secondary"
+              className="px-3 py-1.5"
               onClick={() => setEditing(true)}
               disabled={runActive}
               title={runActive ? "Wait for the current run to end" : undefined}
@@ -141,6 +142,7 @@ export function SlideCard({
             </Button>
             <Button
               variant="secondary"
+              className="px-3 py-1.5"
               onClick={() => {
                 setError(null);
                 regenerate.mutate({ deckId, slideId: slide.id });
