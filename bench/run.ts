@@ -1,15 +1,29 @@
 // `npm run bench`: makespan, 429s, engine CPU per task and peak memory for N image calls against
-// the fake provider (in a child process, with latencies scaled so a "30 s" image takes 100 ms).
+// the fake provider (in a child process, with latencies scaled so a "30 s" image takes 300 ms),
+// and a "slow provider" table where the provider allows less than one call per round trip.
 // Prints Markdown tables; docs/benchmarks.md records a run and how to read it.
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { createDatabase } from "@/server/db";
+import { createPrismaProviderLimitStore } from "@/server/generation/storage/prisma-provider-limit-store";
 import { applyMigrations } from "../tests/helpers/database";
 import { measureEngineOverhead } from "./engine-overhead";
 import { measureOfflineImages } from "./offline-image";
 import { startFakeProviderProcess } from "./fake-provider-process";
 import { measure, settleGarbage, type Measurement } from "./measure";
+import {
+  mixedCall,
+  oracle,
+  partOf,
+  slowBound,
+  slowCalls,
+  slowEngineSettings,
+  slowProviderSettings,
+  SLOW_SCENARIOS,
+  speedOf,
+  type SlowScenario,
+} from "./slow-provider";
 import { engineStrategy, imageCall, pool, serial, unbounded, type Tally } from "./strategies";
 
 const flag = (name: string) => process.argv.find((argument) => argument.startsWith(`--${name}=`))?.slice(name.length + 3);
@@ -21,6 +35,10 @@ const RATE = { ratePerSecond: Number(flag("rate") ?? 50), burst: Number(flag("bu
 const SIZES = process.argv.includes("--quick") ? [10, 100] : [10, 100, 1000];
 const OVERHEAD_REPETITIONS = 7;
 const ONLY = flag("only");
+/** The slow-provider scenarios run this many calls a second of real time at their fastest model. */
+// 50: at 100 a second the timers' millisecond, late under load, already showed in the results.
+const SLOW_REAL_RATE = Number(flag("slow-rate") ?? 50);
+const SLOW_SIZES = process.argv.includes("--quick") ? [100] : [100, 1000];
 // Engine timings scaled like the latency (backoff base 500 ms, cap 30 s); generous timeouts.
 const ENGINE_TIMINGS = {
   retry: { maxAttempts: 4, baseDelayMs: 500 * TIME_SCALE, maxDelayMs: 30_000 * TIME_SCALE },
@@ -36,6 +54,10 @@ interface Row extends Measurement {
   tally: Tally;
   attempts: number;
   rateLimited: number;
+  /** Slow-provider rows run this many times faster than nominal time; the table shows nominal. */
+  speed: number;
+  /** The floor with the provider's burst counted: (N − b)/r + L. */
+  floorMs?: number;
 }
 
 const rows: Row[] = [];
@@ -44,6 +66,8 @@ const databaseFile = path.join(directory, "bench.db");
 applyMigrations(databaseFile);
 const database = { url: `file:${databaseFile}`, db: createDatabase(`file:${databaseFile}`) };
 const fake = await startFakeProviderProcess();
+// What the budgets learn, in the bench's database like the app's: warm rows start from it.
+const limits = createPrismaProviderLimitStore(database.db);
 const plainCall = imageCall(fake.url, 0);
 const sdkRetryCall = imageCall(fake.url, 10);
 
@@ -77,6 +101,7 @@ async function record(
   concurrency: number,
   boundMs: number,
   work: (stop: () => void) => Promise<Tally & { attempts?: number; rateLimited?: number }>,
+  extra: { speed?: number; floorMs?: number } = {},
 ): Promise<void> {
   await fake.reset();
   await settleGarbage();
@@ -92,6 +117,8 @@ async function record(
     tally: measured.result,
     attempts: server.attempts,
     rateLimited: server.rateLimited,
+    speed: extra.speed ?? 1,
+    floorMs: extra.floorMs,
   });
   const row = rows.at(-1)!;
   console.error(
@@ -100,13 +127,17 @@ async function record(
   );
 }
 
-async function engineRow(scenario: string, strategy: string, n: number, boundMs: number, adaptive: boolean) {
-  const engine = engineStrategy(database, plainCall, {
-    ...ENGINE_TIMINGS,
-    adaptive,
-    maxConcurrent: { text: CAP, image: CAP },
-    maxWorkers: CAP,
-  });
+/**
+ * `identity` names the provider model for what the budget learns: a cold row uses one of its own,
+ * a warm row the identity of the cold row before it, like a restarted server.
+ */
+async function engineRow(scenario: string, strategy: string, n: number, boundMs: number, adaptive: boolean, identity = `${scenario}/${strategy}/${n}`) {
+  const engine = engineStrategy(
+    database,
+    plainCall,
+    { ...ENGINE_TIMINGS, adaptive, maxConcurrent: { text: CAP, image: CAP }, maxWorkers: CAP, budgetIdentity: { text: identity, image: identity } },
+    { limits },
+  );
   await record(scenario, strategy, n, CAP, boundMs, (stop) => engine.run(n, stop));
   await engine.shutdown();
 }
@@ -124,7 +155,7 @@ try {
   // --only=engine keeps the pool of 20 and the engine rows: what tuning the engine needs.
   const runs = (strategy: string) => ONLY !== "engine" || strategy.startsWith("engine") || strategy.startsWith(`p-limit pool of ${CAP}`);
   const concurrencyBound = "concurrency-bound";
-  for (const n of ONLY === "rate" ? [] : SIZES) {
+  for (const n of ONLY === "rate" || ONLY === "slow" ? [] : SIZES) {
     // Serial at N = 1000 would take N·L and show nothing new: it is N·L by construction.
     const baselines: Array<[string, number, () => Promise<Tally>]> = [
       ["serial", 1, () => serial(n, plainCall)],
@@ -137,11 +168,15 @@ try {
     }
     await engineRow(concurrencyBound, `engine, fixed cap ${CAP}`, n, bound(n, CAP, null), false);
     await engineRow(concurrencyBound, `engine, adaptive (cap ${CAP})`, n, bound(n, CAP, null), true);
+    if (n === 100) {
+      const learned = `${concurrencyBound}/engine, adaptive (cap ${CAP})/${n}`;
+      await engineRow(concurrencyBound, `engine, adaptive, warm (remembered)`, n, bound(n, CAP, null), true, learned);
+    }
   }
 
   const rateBound = `rate-bound (${RATE.ratePerSecond}/s, burst ${RATE.burst})`;
   await fake.configure({ rateLimit: RATE });
-  for (const n of ONLY === "concurrency" ? [] : SIZES.filter((size) => size >= 100)) {
+  for (const n of ONLY === "concurrency" || ONLY === "slow" ? [] : SIZES.filter((size) => size >= 100)) {
     const rate = RATE.ratePerSecond;
     const baselines: Array<[string, number, () => Promise<Tally>]> = [
       ["Promise.all + SDK retries", n, () => unbounded(n, sdkRetryCall)],
@@ -153,8 +188,16 @@ try {
     }
     await engineRow(rateBound, `engine, fixed cap ${CAP}`, n, bound(n, CAP, rate), false);
     await engineRow(rateBound, `engine, adaptive (cap ${CAP})`, n, bound(n, CAP, rate), true);
+    if (n === 100) {
+      const learned = `${rateBound}/engine, adaptive (cap ${CAP})/${n}`;
+      await engineRow(rateBound, `engine, adaptive, warm (remembered)`, n, bound(n, CAP, rate), true, learned);
+    }
   }
   await fake.configure({ rateLimit: null });
+
+  for (const scenario of !ONLY || ONLY === "slow" ? SLOW_SCENARIOS : []) {
+    for (const n of SLOW_SIZES) await slowRows(scenario, n);
+  }
 
   console.log(`Node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? "unknown"}), L = ${LATENCY_MS} ms, cap ${CAP}`);
   printTables();
@@ -163,6 +206,54 @@ try {
   await fake.close();
   await database.db.$disconnect();
   fs.rmSync(directory, { recursive: true, force: true });
+}
+
+/**
+ * One slow-provider scenario at N: the baselines (SDK retries, the rate-told oracle) and the
+ * engine cold with and without the provider's quota headers, and warm at N = 100.
+ */
+async function slowRows(scenario: SlowScenario, n: number): Promise<void> {
+  const speed = speedOf(scenario, SLOW_REAL_RATE);
+  const table = `slow provider: ${scenario.name}`;
+  const boundMs = slowBound(scenario, n) / speed;
+  const extra = { speed, floorMs: slowBound(scenario, n, RATE.burst) / speed };
+  const sdk = slowCalls(scenario, fake.url, 10);
+  const plain = slowCalls(scenario, fake.url, 0);
+  // Every row starts with full buckets, as after a quiet spell.
+  const provider = (headers: boolean) => fake.configure(slowProviderSettings(scenario, speed, RATE.burst, headers));
+  const baselines: Array<[string, number, () => Promise<Tally>]> = [
+    ["Promise.all + SDK retries", n, () => unbounded(n, mixedCall(scenario, sdk))],
+    ["p-limit pool of 5 + SDK retries", 5, () => pool(n, mixedCall(scenario, sdk), 5)],
+    ["p-limit pool of 10 + SDK retries", 10, () => pool(n, mixedCall(scenario, sdk), 10)],
+    [`p-limit pool of ${CAP} + SDK retries`, CAP, () => pool(n, mixedCall(scenario, sdk), CAP)],
+    ["bottleneck told the rate (oracle)", n, () => oracle(scenario, n, speed, plain)],
+  ];
+  for (const [strategy, concurrency, work] of baselines) {
+    await provider(true);
+    await record(table, strategy, n, concurrency, boundMs, work, extra);
+  }
+  const engineRun = async (strategy: string, headers: boolean, identity: string) => {
+    await provider(headers);
+    const engine = engineStrategy(
+      database,
+      plain,
+      {
+        ...slowEngineSettings(speed),
+        adaptive: true,
+        maxConcurrent: { text: CAP, image: CAP },
+        maxWorkers: CAP,
+        budgetIdentity: { text: `${identity}/text`, image: `${identity}/image` },
+      },
+      { limits, kindOf: (index) => partOf(scenario, index).kind },
+    );
+    await record(table, strategy, n, CAP, boundMs, (stop) => engine.run(n, stop), extra);
+    await engine.shutdown();
+  };
+  const learned = `${table}/${n}`;
+  await engineRun("engine, adaptive, cold", true, learned);
+  // Without headers only at N = 100: at N = 1000 it would add a minute and a half to the bench.
+  if (n === 100) await engineRun("engine, adaptive, cold, no quota headers", false, `${table}/${n}/no-headers`);
+  if (n === 100) await engineRun("engine, adaptive, warm (remembered)", true, learned);
 }
 
 /** Engine CPU per task without HTTP, and the offline image provider. */
@@ -190,6 +281,10 @@ function printTables(): void {
     // Without a rate limit the floor is set by what one call really takes (L′), and the engine is
     // also compared with the bare pool at its own parallelism, which pays the same provider path.
     const concurrencyBound = scenario === "concurrency-bound";
+    if (scenario.startsWith("slow provider")) {
+      printSlowTable(scenario);
+      continue;
+    }
     console.log(`\n### ${scenario}, L = ${LATENCY_MS} ms${concurrencyBound ? `, L′ = ${latencyPrimeMs.toFixed(1)} ms` : ""}\n`);
     const extra = concurrencyBound ? " bound at L′ | ratio at L′ | vs pool of " + CAP + " |" : "";
     console.log(`| strategy | N | makespan | bound | ratio |${extra} 429 / attempts | failed | CPU per task | peak RSS |`);
@@ -211,5 +306,21 @@ function printTables(): void {
           `${row.tally.failed} | ${(row.cpuMicroseconds / row.n).toFixed(0)} µs | ${(row.peakRssBytes / 2 ** 20).toFixed(0)} MiB |`,
       );
     }
+  }
+}
+
+function printSlowTable(scenario: string): void {
+  const scenarioRows = rows.filter((candidate) => candidate.scenario === scenario);
+  const speed = scenarioRows[0]!.speed;
+  console.log(`\n### ${scenario}, burst ${RATE.burst}, run ${speed}× faster (times below are nominal)\n`);
+  console.log("| strategy | N | makespan | bound N/r + L | ratio | ratio to (N − b)/r + L | 429 / attempts | failed | CPU per task |");
+  console.log("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+  for (const row of scenarioRows) {
+    const share = row.attempts === 0 ? 0 : (100 * row.rateLimited) / row.attempts;
+    console.log(
+      `| ${row.strategy} | ${row.n} | ${((row.makespanMs * row.speed) / 1000).toFixed(1)} s | ${((row.boundMs * row.speed) / 1000).toFixed(1)} s | ` +
+        `${(row.makespanMs / row.boundMs).toFixed(3)} | ${(row.makespanMs / row.floorMs!).toFixed(3)} | ${row.rateLimited} / ${row.attempts} (${share.toFixed(1)}%) | ` +
+        `${row.tally.failed} | ${(row.cpuMicroseconds / row.n).toFixed(0)} µs |`,
+    );
   }
 }

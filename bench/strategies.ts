@@ -6,11 +6,13 @@ import { z } from "zod";
 import { createEngine } from "@/server/generation/engine";
 import { DEFAULT_ENGINE_SETTINGS, type EngineSettings } from "@/server/generation/engine-settings";
 import { createInProcessEventBus } from "@/server/generation/events/event-bus";
+import type { ProviderLimitStore } from "@/server/generation/limits/provider-limits";
 import { createSqliteBatchWriter } from "@/server/generation/storage/sqlite-batch-writer";
-import { defineTaskType } from "@/server/generation/types";
+import { defineTaskType, type TaskKind } from "@/server/generation/types";
 import { createOpenAIClient } from "@/server/providers/openai/openai-client";
+import { createChatTextModel } from "@/server/providers/openai/chat-text-model";
 import { createOpenAIImageModel } from "@/server/providers/openai/openai-image-model";
-import type { ImageModel } from "@/server/providers/types";
+import type { ImageModel, TextModel } from "@/server/providers/types";
 import OpenAI from "openai";
 
 export interface Tally {
@@ -20,15 +22,26 @@ export interface Tally {
 
 export type Call = (index: number, signal?: AbortSignal) => Promise<unknown>;
 
-export function imageCall(baseUrl: string, sdkRetries: number): Call {
+function client(baseUrl: string, sdkRetries: number): OpenAI {
   // The engine runs the SDK without retries (it owns them); the baselines have nothing but the
   // SDK's own retries, which honour retry-after-ms.
-  const client =
-    sdkRetries === 0
-      ? createOpenAIClient({ apiKey: "bench", baseURL: baseUrl, timeoutMs: 60_000 })
-      : new OpenAI({ apiKey: "bench", baseURL: baseUrl, timeout: 60_000, maxRetries: sdkRetries });
-  const model: ImageModel = createOpenAIImageModel({ client, model: "bench-image", baseURL: baseUrl, timeoutMs: 60_000 });
+  return sdkRetries === 0
+    ? createOpenAIClient({ apiKey: "bench", baseURL: baseUrl, timeoutMs: 60_000 })
+    : new OpenAI({ apiKey: "bench", baseURL: baseUrl, timeout: 60_000, maxRetries: sdkRetries });
+}
+
+export function imageCall(baseUrl: string, sdkRetries: number, modelName = "bench-image"): Call {
+  const model: ImageModel = createOpenAIImageModel({ client: client(baseUrl, sdkRetries), model: modelName, baseURL: baseUrl, timeoutMs: 60_000 });
   return (index, signal) => model.renderImage({ prompt: `picture ${index}`, size: "1024x1024", signal });
+}
+
+const captionSchema = z.object({ caption: z.string() });
+
+/** A structured text call (chat completions with a JSON schema), as a story's prompt stage makes. */
+export function textCall(baseUrl: string, sdkRetries: number, modelName: string): Call {
+  const model: TextModel = createChatTextModel({ client: client(baseUrl, sdkRetries), provider: "openai", model: modelName, timeoutMs: 60_000 });
+  return (index, signal) =>
+    model.generateObject({ name: "caption", schema: captionSchema, messages: [{ role: "user", content: `caption ${index}` }], signal });
 }
 
 async function tally(promises: Array<Promise<unknown>>): Promise<Tally> {
@@ -70,30 +83,46 @@ export interface EngineRun {
   shutdown(): Promise<void>;
 }
 
-export function engineStrategy(database: BenchDatabase, call: Call, settings: Partial<EngineSettings>): EngineRun {
+/**
+ * `call` makes every task's call (all image tasks); or, per kind, the calls of `kindOf(index)`.
+ * `limits` keeps what the budgets learn: a later engine with the same budget identities starts
+ * from it (warm); without it every engine starts cold.
+ */
+export function engineStrategy(
+  database: BenchDatabase,
+  call: Call | Record<TaskKind, Call>,
+  settings: Partial<EngineSettings>,
+  options: { limits?: ProviderLimitStore; kindOf?: (index: number) => TaskKind } = {},
+): EngineRun {
   const bus = createInProcessEventBus();
   const engine = createEngine({
     db: database.db,
     writer: createSqliteBatchWriter(database.url),
     bus,
     settings: { ...DEFAULT_ENGINE_SETTINGS, ...settings },
+    limits: options.limits,
   });
-  engine.registerTaskTypes([
-    defineTaskType({
-      name: "bench.image",
-      budget: "image",
-      input: z.object({ index: z.number() }),
-      async execute({ index }, context) {
-        await context.callProvider("image", (signal) => call(index, signal));
-        return null;
-      },
-    }),
-  ]);
+  const kindOf = options.kindOf ?? (() => "image" as const);
+  const callOf = (kind: TaskKind): Call => (typeof call === "function" ? call : call[kind]!);
+  // One task type per budget the bench may use: a task's kind is the budget of its type.
+  engine.registerTaskTypes(
+    ["text", "image"].map((kind) =>
+      defineTaskType({
+        name: `bench.${kind}`,
+        budget: kind,
+        input: z.object({ index: z.number() }),
+        async execute({ index }, context) {
+          await context.callProvider(kind, (signal) => callOf(kind)(index, signal));
+          return null;
+        },
+      }),
+    ),
+  );
   let runNumber = 0;
   return {
     async run(n, stop) {
       runNumber++;
-      const tasks = Array.from({ length: n }, (_, index) => ({ key: `image-${index}`, type: "bench.image", input: { index } }));
+      const tasks = Array.from({ length: n }, (_, index) => ({ key: `task-${index}`, type: `bench.${kindOf(index)}`, input: { index } }));
       // The run's end is the run-end event, published once committed: what a browser would see.
       const ended = new Promise<void>((resolve) => {
         const original = bus.publish;

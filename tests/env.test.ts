@@ -13,6 +13,7 @@ describe("configuration", () => {
       BATCH_MAX_CONCURRENT: 10,
       LLM_TIMEOUT_SECONDS: 120,
       RETRY_MAX_ATTEMPTS: 4,
+      RATE_LIMIT_MAX_WAIT_SECONDS: 900,
       HOST: "127.0.0.1",
       PORT: 3000,
     });
@@ -27,6 +28,12 @@ describe("configuration", () => {
     expect(attempt).toThrow(ConfigurationError);
     expect(attempt).toThrow(/MAX_CONCURRENT must be a positive whole number/);
     expect(attempt).toThrow(/GENERATION_PROVIDER .*"offline"/);
+  });
+
+  test("the rate-limit wait is a positive number of seconds", () => {
+    expect(parseEnv({ RATE_LIMIT_MAX_WAIT_SECONDS: "90.5" }).RATE_LIMIT_MAX_WAIT_SECONDS).toBe(90.5);
+    expect(() => parseEnv({ RATE_LIMIT_MAX_WAIT_SECONDS: "0" })).toThrow(/RATE_LIMIT_MAX_WAIT_SECONDS must be a positive number of seconds/);
+    expect(() => parseEnv({ RATE_LIMIT_MAX_WAIT_SECONDS: "soon" })).toThrow(/RATE_LIMIT_MAX_WAIT_SECONDS must be a number of seconds/);
   });
 
   test("a real provider needs its key", () => {

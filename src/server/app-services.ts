@@ -5,19 +5,24 @@ import type { ApiServices } from "./api/v1/services";
 import { auth } from "./auth";
 import { db } from "./db";
 import { env } from "./env";
-import type { Engine } from "./generation/engine";
-import { engine } from "./generation/engine-instance";
+import { createEngine, type Engine } from "./generation/engine";
+import { engineSettingsFromEnv } from "./generation/engine-settings";
+import { createPrismaProviderLimitStore } from "./generation/storage/prisma-provider-limit-store";
+import { createSqliteBatchWriter } from "./generation/storage/sqlite-batch-writer";
 import { DOMAINS, OFFLINE_RESPONDERS } from "./domains";
+import type { PersonaServices } from "./features/persona/persona-runs";
 import type { SlidesServices } from "./features/slides/decks";
 import type { StoryServices } from "./features/story/projects";
 import { createProviders } from "./providers/create-providers";
 import type { Providers } from "./providers/types";
 import { createImageStore, type ImageStore } from "./storage/image-store";
 
+// Kept on globalThis so that Next.js dev reloads reuse them instead of starting a second
+// scheduler on the same database.
 const globalForServices = globalThis as unknown as {
   storyforgeImages?: ImageStore;
   storyforgeProviders?: Providers;
-  storyforgeTaskTypesRegistered?: boolean;
+  storyforgeEngine?: Engine;
 };
 
 export function imageStore(): ImageStore {
@@ -31,18 +36,36 @@ export function providers(): Providers {
   return globalForServices.storyforgeProviders;
 }
 
-/** The engine, with the task types of every domain registered (once per process). */
+/** The process's engine, built from the environment with every domain's task types registered. */
 export function appEngine(): Engine {
-  const instance = engine();
-  if (!globalForServices.storyforgeTaskTypesRegistered) {
-    globalForServices.storyforgeTaskTypesRegistered = true;
+  if (!globalForServices.storyforgeEngine) {
+    const instance = createEngine({
+      db: db(),
+      settings: { ...engineSettingsFromEnv(env()), budgetIdentity: budgetIdentity(providers()) },
+      writer: createSqliteBatchWriter(env().DATABASE_URL),
+      limits: createPrismaProviderLimitStore(db()),
+    });
     const services = { db: db(), providers: providers(), images: imageStore() };
     for (const domain of DOMAINS) instance.registerTaskTypes(domain.taskTypes(services));
+    globalForServices.storyforgeEngine = instance;
   }
-  return instance;
+  return globalForServices.storyforgeEngine;
+}
+
+/** Each budget learns the limits of the provider model its calls go to. */
+function budgetIdentity({ text, image, vision }: Providers): Record<string, string> {
+  return {
+    text: `${text.provider}:${text.model}`,
+    image: `${image.provider}:${image.model}`,
+    vision: `${vision.provider}:${vision.model}`,
+  };
 }
 
 export function storyServices(): StoryServices {
+  return { db: db(), engine: appEngine(), images: imageStore() };
+}
+
+export function personaServices(): PersonaServices {
   return { db: db(), engine: appEngine(), images: imageStore() };
 }
 

@@ -3,6 +3,7 @@
 export const APP_ERROR_CODES = [
   "BAD_REQUEST",
   "UNAUTHORIZED",
+  /** Signed in and allowed to see the thing, but not to change it (a team role too low). */
   "FORBIDDEN",
   "NOT_FOUND",
   "CONFLICT",

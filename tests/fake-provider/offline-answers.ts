@@ -8,26 +8,28 @@ import type { ChatMessage } from "@/server/providers/types";
 import type { FakeResponder } from "./server";
 
 export function offlineAnswers(responders: OfflineResponders): FakeResponder {
-  return (request) => {
+  return async (request) => {
     if (!request.path.endsWith("/chat/completions")) return undefined;
     const format = request.body.response_format as { json_schema?: { name?: unknown } } | undefined;
     const name = format?.json_schema?.name;
     if (typeof name !== "string") return undefined;
-    const answer = respondOffline(responders, name, messagesOf(request.body));
+    const answer = await respondOffline(responders, name, messagesOf(request.body));
     return answer === undefined ? undefined : { content: JSON.stringify(answer) };
   };
 }
 
-/** The request's messages as the providers built them; vision parts keep only their text. */
+type ContentPart = { type?: string; text?: string; image_url?: { url?: string } };
+
+/** The request's messages as the providers built them: vision parts become text and images again. */
 function messagesOf(body: Record<string, unknown>): ChatMessage[] {
   const messages = Array.isArray(body.messages) ? (body.messages as Array<{ role?: unknown; content?: unknown }>) : [];
-  return messages.map((message) => ({
-    role: message.role === "system" ? "system" : "user",
-    content:
-      typeof message.content === "string"
-        ? message.content
-        : Array.isArray(message.content)
-          ? message.content.map((part: { text?: string }) => part.text ?? "").join("\n")
-          : "",
-  }));
+  return messages.map((message) => {
+    const parts = Array.isArray(message.content) ? (message.content as ContentPart[]) : [];
+    const images = parts.flatMap((part) => (part.type === "image_url" && typeof part.image_url?.url === "string" ? [part.image_url.url] : []));
+    return {
+      role: message.role === "system" ? "system" : "user",
+      content: typeof message.content === "string" ? message.content : parts.flatMap((part) => (part.type === "image_url" ? [] : [part.text ?? ""])).join("\n"),
+      ...(images.length ? { images } : {}),
+    };
+  });
 }

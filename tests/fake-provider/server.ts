@@ -8,6 +8,9 @@ import type { Socket } from "node:net";
 import sharp from "sharp";
 import { sampleFromJsonSchema, type JsonSchema } from "../../src/server/providers/json-schema-sample";
 import { seededRandom } from "../../src/server/providers/seeded-random";
+import { createBucket, rateLimitHeaders, type FakeRateLimit, type TokenBucket } from "./rate-limit";
+
+export type { FakeRateLimit } from "./rate-limit";
 
 export type FakeLatency = number | { min: number; max: number } | { mean: number; jitter: number };
 
@@ -20,7 +23,14 @@ export interface FakeProviderSettings {
    * Token bucket in real (unscaled) time. When it is empty the answer is an immediate 429 with
    * `Retry-After` (whole seconds, rounded up) and `retry-after-ms` saying when a token is available.
    */
-  rateLimit?: { ratePerSecond: number; burst: number } | null;
+  rateLimit?: FakeRateLimit | null;
+  /**
+   * Per model (exact name): its own latency and its own bucket, as real providers limit each model
+   * on its own. A model listed here does not draw from `rateLimit`'s bucket.
+   */
+  models?: Record<string, { latencyMs?: FakeLatency; rateLimit?: FakeRateLimit | null }>;
+  /** Send OpenAI's x-ratelimit-*-requests headers with every answer of a rate-limited model. */
+  rateLimitHeaders?: boolean;
   /** Share of requests answered with failureStatus (0..1). */
   failureRate?: number;
   /** Default 500. */
@@ -43,6 +53,8 @@ export interface FakeAttempt {
   /** The status sent, or null when the client went away first (a hang, an abort). */
   status: number | null;
   model?: string;
+  /** For a 429: the retry-after-ms it sent. */
+  retryAfterMs?: number;
 }
 
 export interface FakeRequest {
@@ -62,8 +74,8 @@ export interface FakeResponseOverride {
   headers?: Record<string, string>;
 }
 
-/** Returns an override for this request, or undefined for the normal answer. */
-export type FakeResponder = (request: FakeRequest) => FakeResponseOverride | undefined;
+/** Returns an override for this request (or a promise of one), or undefined for the normal answer. */
+export type FakeResponder = (request: FakeRequest) => FakeResponseOverride | undefined | Promise<FakeResponseOverride | undefined>;
 
 export interface FakeProvider {
   /** Base URL including /v1, e.g. http://127.0.0.1:PORT/v1 */
@@ -103,7 +115,14 @@ export async function startFakeProvider(
 ): Promise<FakeProvider> {
   let settings: FakeProviderSettings = { ...initialSettings };
   let random = seededRandom(settings.seed ?? 1);
-  let bucket = createBucket(settings.rateLimit);
+  let bucket = settings.rateLimit ? createBucket(settings.rateLimit) : undefined;
+  let modelBuckets = new Map<string, TokenBucket | undefined>();
+  const bucketFor = (model: string | undefined): TokenBucket | undefined => {
+    const own = model === undefined ? undefined : settings.models?.[model];
+    if (!own || own.rateLimit === undefined) return bucket;
+    if (!modelBuckets.has(model!)) modelBuckets.set(model!, own.rateLimit ? createBucket(own.rateLimit) : undefined);
+    return modelBuckets.get(model!);
+  };
   let responder: FakeResponder | null = null;
   let attempts: FakeAttempt[] = [];
   let nextId = 1;
@@ -151,14 +170,18 @@ export async function startFakeProvider(
         }
         if (typeof body.model === "string") attempt.model = body.model;
 
-        const waitMs = bucket?.take();
+        const modelBucket = bucketFor(attempt.model);
+        const waitMs = modelBucket?.take();
+        // Counted when the request arrives, as a provider counts it, and sent with the answer.
+        const quotaHeaders = modelBucket && settings.rateLimitHeaders ? rateLimitHeaders(modelBucket) : undefined;
         if (waitMs !== undefined) {
           const seconds = Math.max(1, Math.ceil(waitMs / 1000));
+          attempt.retryAfterMs = Math.max(1, Math.ceil(waitMs));
           sendJson(
             response,
             429,
             { error: { message: "Rate limit reached for requests", type: "requests", param: null, code: "rate_limit_exceeded" } },
-            { "retry-after": String(seconds), "retry-after-ms": String(Math.max(1, Math.ceil(waitMs))) },
+            { "retry-after": String(seconds), "retry-after-ms": String(attempt.retryAfterMs), ...quotaHeaders },
           );
           return;
         }
@@ -173,11 +196,11 @@ export async function startFakeProvider(
             sendError(response, status, `The fake provider failed this request on purpose (${status}).`, "server_error");
             return;
           }
-          route(response, { id, path, body }, draws.malformed < (settings.malformedRate ?? 0)).catch((error: unknown) => {
+          route(response, { id, path, body }, draws.malformed < (settings.malformedRate ?? 0), quotaHeaders).catch((error: unknown) => {
             if (!ended) sendError(response, 500, error instanceof Error ? error.message : String(error), "server_error");
           });
         };
-        const delay = latencyFor(settings, draws.latency);
+        const delay = latencyFor(settings, draws.latency, attempt.model);
         if (delay > 0) timer = setTimeout(answer, delay);
         else answer();
       })
@@ -186,15 +209,21 @@ export async function startFakeProvider(
       });
   });
 
-  async function route(response: http.ServerResponse, request: FakeRequest, malformed: boolean): Promise<void> {
-    const override = responder?.(request);
+  async function route(
+    response: http.ServerResponse,
+    request: FakeRequest,
+    malformed: boolean,
+    quotaHeaders: Record<string, string> | undefined,
+  ): Promise<void> {
+    const override = await responder?.(request);
+    const headers = quotaHeaders || override?.headers ? { ...quotaHeaders, ...override?.headers } : undefined;
     if (override?.body !== undefined) {
-      sendJson(response, override.status ?? 200, override.body, override.headers);
+      sendJson(response, override.status ?? 200, override.body, headers);
       return;
     }
     if (request.path === "/v1/chat/completions") {
       const answer = await chatCompletion(request, malformed, override?.content);
-      sendJson(response, override?.status ?? 200, answer, override?.headers);
+      sendJson(response, override?.status ?? 200, answer, headers);
       return;
     }
     if (request.path === "/v1/images/generations") {
@@ -203,7 +232,7 @@ export async function startFakeProvider(
         sendError(response, 400, answer.error, "invalid_request_error");
         return;
       }
-      sendJson(response, override?.status ?? 200, answer.body, override?.headers);
+      sendJson(response, override?.status ?? 200, answer.body, headers);
       return;
     }
     if (request.path === "/v1/models") {
@@ -322,7 +351,9 @@ export async function startFakeProvider(
     configure(update) {
       settings = { ...settings, ...update };
       if ("seed" in update) random = seededRandom(settings.seed ?? 1);
-      if ("rateLimit" in update) bucket = createBucket(settings.rateLimit);
+      // A new limit starts from a full bucket, as after a quiet spell.
+      if ("rateLimit" in update) bucket = settings.rateLimit ? createBucket(settings.rateLimit) : undefined;
+      if ("models" in update || "rateLimit" in update) modelBuckets = new Map();
     },
     attempts: () => attempts.slice(),
     peakInFlight: () => peakInFlight,
@@ -350,38 +381,13 @@ function now(): number {
   return performance.timeOrigin + performance.now();
 }
 
-function latencyFor(settings: FakeProviderSettings, draw: number): number {
-  const latency = settings.latencyMs ?? 0;
+function latencyFor(settings: FakeProviderSettings, draw: number, model: string | undefined): number {
+  const latency = (model === undefined ? undefined : settings.models?.[model]?.latencyMs) ?? settings.latencyMs ?? 0;
   let milliseconds: number;
   if (typeof latency === "number") milliseconds = latency;
   else if ("min" in latency) milliseconds = latency.min + (latency.max - latency.min) * draw;
   else milliseconds = latency.mean + (2 * draw - 1) * latency.jitter;
   return Math.max(0, milliseconds * (settings.timeScale ?? 1));
-}
-
-interface TokenBucket {
-  /** Takes a token and returns undefined, or returns how many milliseconds until one is available. */
-  take(): number | undefined;
-}
-
-function createBucket(rateLimit: FakeProviderSettings["rateLimit"]): TokenBucket | undefined {
-  if (!rateLimit) return undefined;
-  const { ratePerSecond, burst } = rateLimit;
-  if (!(ratePerSecond > 0) || !(burst >= 1)) throw new Error("rateLimit needs ratePerSecond > 0 and burst >= 1");
-  let tokens = burst;
-  let updatedAt = performance.now();
-  return {
-    take() {
-      const current = performance.now();
-      tokens = Math.min(burst, tokens + ((current - updatedAt) / 1000) * ratePerSecond);
-      updatedAt = current;
-      if (tokens >= 1) {
-        tokens -= 1;
-        return undefined;
-      }
-      return ((1 - tokens) / ratePerSecond) * 1000;
-    },
-  };
 }
 
 function estimateTokens(content: unknown): number {

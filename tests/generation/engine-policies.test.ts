@@ -1,9 +1,12 @@
 // The small policies the engine is built from: backoff, the adaptive window, the limiter.
 import { describe, expect, test } from "vitest";
-import { createAdaptiveConcurrency } from "@/server/generation/adaptive-concurrency";
+import { createAdaptiveConcurrency } from "@/server/generation/limits/adaptive-concurrency";
 import { clampWorkers } from "@/server/generation/engine-settings";
-import { createLimiter } from "@/server/generation/limiter";
-import { retryDelayMs } from "@/server/generation/retry-policy";
+import { createLimiter } from "@/server/generation/limits/limiter";
+import { IDLE_GRACE_MS, relaxLimits } from "@/server/generation/limits/provider-limits";
+import { createProviderQuota } from "@/server/generation/limits/provider-quota";
+import type { RateLimitSnapshot } from "@/server/providers/types";
+import { retryDelayMs } from "@/server/generation/limits/retry-policy";
 
 const retry = { maxAttempts: 4, baseDelayMs: 500, maxDelayMs: 30_000 };
 
@@ -114,19 +117,30 @@ describe("adaptive concurrency", () => {
     expect(controller.limiter.gapMs).toBe(0);
   });
 
-  test("holds new calls until a 429's Retry-After has passed", async () => {
-    const { controller } = controllerWith({ cap: 4 });
-    const realNow = { value: Date.now() };
-    const limiter = createLimiter(4, () => realNow.value);
-    limiter.pauseUntil(realNow.value + 30);
+  test("holds new calls until a 429's Retry-After has passed, including calls already let in", async () => {
+    let clock = 1_000;
+    const controller = createAdaptiveConcurrency({ cap: 4, adaptive: true, now: () => clock });
+    await controller.limiter.acquire();
+    const refusedAt = controller.sending();
+    await controller.limiter.acquire(); // a call let in before the refusal arrives, not yet sent
+    controller.rateLimited(refusedAt, 30);
+    controller.limiter.release();
+    expect(controller.holdMs()).toBe(31); // +1 ms: the clock's milliseconds are truncated
+    controller.limiter.release();
     let admitted = false;
-    const waiting = limiter.acquire().then(() => (admitted = true));
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    const waiting = controller.limiter.acquire().then(() => (admitted = true));
+    await new Promise((resolve) => setTimeout(resolve, 40)); // real time passes, the clock does not
     expect(admitted).toBe(false);
-    realNow.value += 30;
+    clock += 31;
+    expect(controller.holdMs()).toBe(0);
     await waiting;
     expect(admitted).toBe(true);
-    expect(controller.limiter.limit).toBe(2);
+  });
+
+  test("holds calls on a Retry-After even when adaptation is off", () => {
+    const controller = createAdaptiveConcurrency({ cap: 4, adaptive: false, now: () => 500 });
+    controller.rateLimited(controller.sending(), 200);
+    expect(controller.holdMs()).toBe(201);
   });
 
   test("stays at the cap, unpaced, when adaptation is off", () => {
@@ -135,6 +149,130 @@ describe("adaptive concurrency", () => {
     controller.rateLimited(1, 100);
     expect(controller.limiter.limit).toBe(6);
     expect(controller.limiter.gapMs).toBe(0);
+  });
+});
+
+describe("pacing by rate", () => {
+  /** A controller on a fake clock that sends a call, waits `took` and reports how it went. */
+  function rateLimitedController(options: { cap?: number; slowestGapMs?: number } = {}) {
+    let now = 1_000;
+    const controller = createAdaptiveConcurrency({ cap: options.cap ?? 20, adaptive: true, now: () => now, slowestGapMs: options.slowestGapMs });
+    return {
+      controller,
+      advance: (milliseconds: number) => (now += milliseconds),
+      succeed(took: number, rateLimit?: RateLimitSnapshot) {
+        const sentAt = controller.sending();
+        now += took;
+        controller.succeeded(sentAt, rateLimit);
+      },
+      refuse(retryAfterMs: number) {
+        const sentAt = controller.sending();
+        now += 1;
+        controller.rateLimited(sentAt, retryAfterMs);
+      },
+    };
+  }
+
+  test("when even one call at a time is refused, paces at the rate the refusals and successes show", () => {
+    const { controller, succeed, refuse, advance } = rateLimitedController({ cap: 2 });
+    // A provider allowing 2 calls a second; calls take 300 ms, one at a time.
+    succeed(300);
+    refuse(500); // the first 429 ends the growth: 1 slot
+    advance(499);
+    expect(controller.rate).toBe(Number.POSITIVE_INFINITY);
+    succeed(300);
+    // One call at a time is refused, and one call was accepted between two refusals whose
+    // Retry-Afters end 500 ms apart: 2 calls a second, paced a little below.
+    refuse(200);
+    expect(controller.rate).toBeCloseTo(2 * 0.98, 5);
+    expect(controller.limiter.limit).toBe(1);
+    expect(controller.limiter.gapMs).toBeCloseTo(1000 / (2 * 0.98), 5);
+  });
+
+  test("the quota headers set the rate before any 429, and hold a call until the quota has refilled", () => {
+    const { controller, succeed, advance } = rateLimitedController();
+    // 2 calls a second: 1 of a bucket of 2 left, full again in 500 ms.
+    succeed(300, { requests: { limit: 2, remaining: 1, resetMs: 500 } });
+    expect(controller.rate).toBeCloseTo(2 * 0.98, 5);
+    expect(controller.holdMs()).toBe(0); // one call is left
+    controller.sending();
+    // Nothing left: 500 ms after the first call a token was back, 200 ms of it have passed... and
+    // the one token left was just used: wait for the next (+3 ms of slack for the provider's count).
+    expect(controller.holdMs()).toBeGreaterThanOrEqual(203);
+    expect(controller.holdMs()).toBeLessThanOrEqual(204);
+    advance(204);
+    expect(controller.holdMs()).toBe(0);
+  });
+
+  test("climbs back while calls succeed and hands back to the window once the rate allows a few calls per round trip", () => {
+    const { controller, succeed, refuse, advance } = rateLimitedController();
+    succeed(300);
+    refuse(500);
+    advance(499);
+    succeed(300);
+    refuse(200); // paced at about 2 a second
+    const paced = controller.rate;
+    for (let index = 0; index < 400 && controller.rate < Number.POSITIVE_INFINITY; index++) succeed(300);
+    expect(controller.rate).toBe(Number.POSITIVE_INFINITY);
+    expect(controller.window).toBeGreaterThanOrEqual(4);
+    expect(paced).toBeLessThan(2.1);
+  });
+
+  test("never paces slower than one call per slowest gap", () => {
+    const { controller, succeed, refuse, advance } = rateLimitedController({ cap: 2, slowestGapMs: 60_000 });
+    succeed(300);
+    for (let index = 0; index < 40; index++) {
+      refuse(10);
+      advance(20);
+    }
+    expect(controller.rate).toBeCloseTo(1 / 60, 8);
+    expect(controller.limiter.gapMs).toBeCloseTo(60_000, 3);
+  });
+});
+
+describe("provider quota", () => {
+  test("learns what a call uses of the token quota and waits for enough tokens", () => {
+    const quota = createProviderQuota();
+    quota.sent(0);
+    quota.observe({ tokens: { limit: 1000, remaining: 700, resetMs: 300 } }, 0); // refills 1 token a millisecond
+    expect(quota.waitMs(5)).toBe(0); // what a call uses is not known yet
+    quota.sent(10);
+    quota.observe({ tokens: { limit: 1000, remaining: 410, resetMs: 590 } }, 10); // 710 − 410: 300 a call
+    expect(quota.waitMs(10)).toBe(0);
+    quota.sent(11);
+    // 410 + 1 ms of refill (less 3 ms of slack) − 300 for the call just sent: 108 left, 192 short.
+    expect(quota.waitMs(11)).toBe(192);
+    expect(quota.ratePerSecond).toBeUndefined(); // no request quota: no rate to pace at
+  });
+
+  test("an older call's late answer does not overwrite a newer view", () => {
+    const quota = createProviderQuota();
+    quota.sent(0);
+    quota.sent(1);
+    quota.observe({ requests: { limit: 2, remaining: 0, resetMs: 1000 } }, 1);
+    quota.observe({ requests: { limit: 2, remaining: 1, resetMs: 500 } }, 0);
+    expect(quota.waitMs(1)).toBeGreaterThan(400);
+    expect(quota.ratePerSecond).toBe(2);
+  });
+});
+
+describe("remembered limits", () => {
+  test("a budget starts from what was learned instead of half the cap", () => {
+    const controller = createAdaptiveConcurrency({ cap: 20, adaptive: true, now: () => 0 });
+    controller.restore({ window: 7.5, limitSeen: 9, ratePerSecond: null, roundTripMs: 300, updatedAt: 0 });
+    expect(controller.limiter.limit).toBe(7);
+    expect(controller.limiter.gapMs).toBeCloseTo(300 / (7 * 1.2), 5); // paced from the first call
+    controller.restore({ window: 1, limitSeen: 2, ratePerSecond: 0.5, roundTripMs: 300, updatedAt: 0 });
+    expect(controller.rate).toBe(0.5);
+    expect(controller.limiter.gapMs).toBe(2_000);
+  });
+
+  test("what was learned relaxes toward the cap after an idle spell, not after a short pause", () => {
+    const learned = { window: 4, limitSeen: 5, ratePerSecond: 0.5, roundTripMs: 300, updatedAt: 0 };
+    expect(relaxLimits(learned, 5 * 60_000, 20)).toEqual(learned);
+    const hourLater = relaxLimits(learned, IDLE_GRACE_MS + 60 * 60_000, 20);
+    expect(hourLater).toMatchObject({ window: 12, limitSeen: 12.5, ratePerSecond: 1 });
+    expect(relaxLimits(learned, IDLE_GRACE_MS + 24 * 60 * 60_000, 20)).toMatchObject({ limitSeen: null });
   });
 });
 

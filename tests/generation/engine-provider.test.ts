@@ -89,8 +89,9 @@ describe("concurrency caps", () => {
 });
 
 describe("retries", () => {
-  test("no retry arrives before the Retry-After of the 429 it answers", async () => {
-    const engine = engineWith({ retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5 } });
+  test("a 429 is a wait, not a retry: no new try before its Retry-After, and no attempt spent", async () => {
+    // One attempt in all: a refusal for rate limiting must not use it up.
+    const engine = engineWith({ retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 5 } });
     const limited = new Set<string>();
     fake.respondWith((request) => {
       const model = String(request.body.model);
@@ -105,7 +106,7 @@ describe("retries", () => {
     const runId = await engine.submitRun({ kind: "images", ...owner, maxWorkers: 6, tasks: imageTasks(6) });
     const run = await engine.waitForRun(runId);
     expect(run.status).toBe("succeeded");
-    expect(run.metrics).toMatchObject({ attempts: 12, retries: 6, rateLimited: 6 });
+    expect(run.metrics).toMatchObject({ attempts: 12, retries: 0, rateLimited: 6 });
     for (const task of run.tasks) {
       const [refused, retried, ...rest] = attemptsByModel().get(modelFor(task.key))!;
       expect(rest).toEqual([]);
@@ -113,10 +114,32 @@ describe("retries", () => {
       expect(retried!.status).toBe(200);
       expect(retried!.arrivedAt - refused!.endedAt!).toBeGreaterThanOrEqual(150);
     }
-    const retries = (await engine.eventsAfter(runId, 0)).filter((event) => event.type === "task-retry");
-    expect(retries).toHaveLength(6);
-    for (const event of retries) expect(event.payload).toMatchObject({ attempt: 1, status: 429, delayMs: expect.any(Number) });
-    for (const event of retries) expect(event.type === "task-retry" && event.payload.delayMs).toBeGreaterThanOrEqual(150);
+    const events = await engine.eventsAfter(runId, 0);
+    expect(events.filter((event) => event.type === "task-retry")).toEqual([]);
+    const waits = events.filter((event) => event.type === "task-wait");
+    expect(waits).toHaveLength(6);
+    for (const event of waits) {
+      expect(event.payload).toMatchObject({ kind: "image", reason: expect.stringContaining("429") });
+      expect(event.type === "task-wait" && event.payload.delayMs).toBeGreaterThanOrEqual(150);
+    }
+  });
+
+  test("a task gives up on a rate limit only after the longest wait allowed, and says so", async () => {
+    const engine = engineWith({ rateLimitMaxWaitMs: 300 });
+    fake.respondWith(() => ({
+      status: 429,
+      body: { error: { message: "Slow down", type: "requests", code: "rate_limit_exceeded" } },
+      headers: { "retry-after-ms": "40" },
+    }));
+    const runId = await engine.submitRun({ kind: "images", ...owner, tasks: imageTasks(1) });
+    const run = await engine.waitForRun(runId);
+    expect(run.status).toBe("failed");
+    const [task] = run.tasks;
+    expect(task!.lastError).toMatch(/Gave up waiting for the provider's rate limit: refused \d+ times over 0 s/);
+    expect(task!.attempts).toBeGreaterThan(4); // far more tries than RETRY_MAX_ATTEMPTS
+    const first = fake.attempts()[0]!;
+    const last = fake.attempts().at(-1)!;
+    expect(last.arrivedAt - first.arrivedAt).toBeGreaterThanOrEqual(300 - 40);
   });
 
   test("a non-retryable answer fails the task at once", async () => {

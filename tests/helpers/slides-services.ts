@@ -110,12 +110,6 @@ export function apiServicesOf(testServices: SlidesTestServices, options: { auth:
   };
 }
 
-/** The cookie header of a fresh better-auth session of the user. */
-export async function sessionCookie(auth: Auth, user: TestUser): Promise<string> {
-  const response = await auth.api.signInEmail({ body: { email: user.email, password: user.password }, asResponse: true });
-  return response.headers.getSetCookie().map((cookie) => cookie.split(";")[0]).join("; ");
-}
-
 /** Offline providers whose image calls wait while held, so a test can act while a run is certainly active. */
 export function gatedOfflineProviders() {
   const offline = offlineProviders();

@@ -6,10 +6,52 @@ import { z } from "zod";
 import { sampleFromJsonSchema } from "@/server/providers/json-schema-sample";
 import { openAIImageQuality, openAIImageSize, openRouterAspectRatio } from "@/server/providers/image-sizes";
 import { fromStatus, retryAfterFromHeaders } from "@/server/providers/provider-errors";
+import { parseResetDuration, readRateLimitHeaders } from "@/server/providers/rate-limit-headers";
 import { assertFetchableImageUrl } from "@/server/providers/safe-fetch";
 import { toPng } from "@/server/providers/png";
 import { jsonSchemaFor, parseStructuredOutput } from "@/server/providers/structured-output";
 import { seededRandom } from "@/server/providers/seeded-random";
+
+describe("rate-limit headers", () => {
+  it("reads reset times as OpenAI writes them, in Go's duration format", () => {
+    expect(parseResetDuration("1s")).toBe(1000);
+    expect(parseResetDuration("6m0s")).toBe(360_000);
+    expect(parseResetDuration("20ms")).toBe(20);
+    expect(parseResetDuration("1h2m3.5s")).toBe(3_723_500);
+    expect(parseResetDuration("2.5")).toBe(2500);
+    expect(parseResetDuration("soon")).toBeUndefined();
+    expect(parseResetDuration("5s later")).toBeUndefined();
+    expect(parseResetDuration("")).toBeUndefined();
+  });
+
+  it("reads the request and token quotas, each only when whole", () => {
+    const headers = new Headers({
+      "x-ratelimit-limit-requests": "60",
+      "x-ratelimit-remaining-requests": "59",
+      "x-ratelimit-reset-requests": "1s",
+      "x-ratelimit-limit-tokens": "150000",
+      "x-ratelimit-remaining-tokens": "149984",
+      "x-ratelimit-reset-tokens": "6ms",
+    });
+    expect(readRateLimitHeaders(headers)).toEqual({
+      requests: { limit: 60, remaining: 59, resetMs: 1000 },
+      tokens: { limit: 150_000, remaining: 149_984, resetMs: 6 },
+    });
+    headers.delete("x-ratelimit-reset-tokens");
+    expect(readRateLimitHeaders(headers)).toEqual({ requests: { limit: 60, remaining: 59, resetMs: 1000 } });
+    expect(readRateLimitHeaders(new Headers())).toBeUndefined();
+  });
+
+  it("come with errors too", () => {
+    const error = fromStatus(
+      429,
+      new Headers({ "x-ratelimit-limit-requests": "5", "x-ratelimit-remaining-requests": "0", "x-ratelimit-reset-requests": "12s" }),
+      "",
+      "openai",
+    );
+    expect(error.rateLimit).toEqual({ requests: { limit: 5, remaining: 0, resetMs: 12_000 } });
+  });
+});
 
 describe("retryAfterFromHeaders", () => {
   it("prefers retry-after-ms, then reads Retry-After as seconds or an HTTP date", () => {

@@ -27,7 +27,17 @@ afterAll(async () => {
 });
 
 beforeEach(() => {
-  fake.configure({ latencyMs: 0, timeScale: 1, rateLimit: null, failureRate: 0, failureStatus: 500, hangRate: 0, malformedRate: 0, seed: 1 });
+  fake.configure({
+    latencyMs: 0,
+    timeScale: 1,
+    rateLimit: null,
+    rateLimitHeaders: false,
+    failureRate: 0,
+    failureStatus: 500,
+    hangRate: 0,
+    malformedRate: 0,
+    seed: 1,
+  });
   fake.respondWith(null);
   fake.reset();
 });
@@ -126,6 +136,17 @@ describe.each([
     // The bucket refills one token in 2 s; retry-after-ms says how much of that is left.
     expect(error.retryAfterMs).toBeGreaterThan(1500);
     expect(error.retryAfterMs).toBeLessThanOrEqual(2000);
+  });
+
+  it("returns the quota headers with the result, and with a 429", async () => {
+    fake.configure({ rateLimit: { ratePerSecond: 0.5, burst: 2 }, rateLimitHeaders: true });
+    const first = await bundle().text.generateObject(analysisRequest());
+    expect(first.rateLimit?.requests).toMatchObject({ limit: 2, remaining: 1 });
+    expect(first.rateLimit!.requests!.resetMs).toBeGreaterThan(1900);
+    expect(first.rateLimit!.requests!.resetMs).toBeLessThanOrEqual(2000);
+    await bundle().text.generateObject(analysisRequest());
+    const error = await rejection(bundle().text.generateObject(analysisRequest()));
+    expect(error).toMatchObject({ kind: "rate-limit", rateLimit: { requests: { limit: 2, remaining: 0 } } });
   });
 
   it("classifies a 5xx as retryable and a 400 as not", async () => {
@@ -241,6 +262,16 @@ describe("openai image model", () => {
     fake.configure({ failureRate: 1, failureStatus: 500 });
     const error = await rejection(openai.image.renderImage({ prompt: "x", size: "1024x1024" }));
     expect(error).toMatchObject({ kind: "server", status: 500, isRetryable: true });
+  });
+});
+
+describe("quota headers on images", () => {
+  it("come back with an image from either provider", async () => {
+    fake.configure({ rateLimit: { ratePerSecond: 10, burst: 5 }, rateLimitHeaders: true });
+    const fromOpenAI = await openai.image.renderImage({ prompt: "a kite", size: "1024x1024" });
+    expect(fromOpenAI.rateLimit?.requests).toMatchObject({ limit: 5, remaining: 4 });
+    const fromOpenRouter = await openrouter.image.renderImage({ prompt: "a kite", size: "1:1" });
+    expect(fromOpenRouter.rateLimit?.requests?.limit).toBe(5);
   });
 });
 

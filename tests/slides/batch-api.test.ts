@@ -2,20 +2,19 @@
 // status with per-slide image URLs that the same key fetches, follow its events over SSE (resumed
 // with Last-Event-ID, pings while idle, 204 once read to the end), export it; and the errors, as
 // JSON with stable codes, for missing, wrong, revoked and other teams' keys.
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { beforeAll } from "vitest";
 import { createDeckHandler, deckStatusHandler, exportHandler, slideImageHandler } from "@/server/api/v1/decks";
 import { deckEventsHandler } from "@/server/api/v1/events";
 import type { ApiServices } from "@/server/api/v1/services";
-import type { Auth } from "@/server/auth";
-import { createTestAuth, createUserWithTeam, type TestUser } from "../helpers/accounts";
-import { createTestDatabase, type TestDatabase } from "../helpers/database";
+import type { TestUser } from "../helpers/accounts";
+import type { TestDatabase } from "../helpers/database";
+import { describe, expect, test } from "../helpers/fixtures";
 import { apiServicesOf, createSlidesTestServices, gatedOfflineProviders, type SlidesTestServices } from "../helpers/slides-services";
 
 const ORIGIN = "http://127.0.0.1:3000";
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47]);
 
 let database: TestDatabase;
-let auth: Auth;
 let alice: TestUser;
 let bob: TestUser;
 let testServices: SlidesTestServices;
@@ -24,20 +23,16 @@ let aliceKey: string;
 let bobKey: string;
 const gate = gatedOfflineProviders();
 
-beforeAll(async () => {
-  database = await createTestDatabase();
-  auth = createTestAuth(database.db);
-  alice = await createUserWithTeam(auth, database.db, "Alice");
-  bob = await createUserWithTeam(auth, database.db, "Bob");
+test.beforeAll(async ({ database: fileDatabase, auth, alice: owner, bob: outsider }) => {
+  [database, alice, bob] = [fileDatabase, owner, outsider];
   testServices = createSlidesTestServices({ db: database.db, providers: gate.providers, engineSettings: { maxWorkers: 6, defaultWorkers: 2 } });
   api = apiServicesOf(testServices, { auth });
   aliceKey = (await testServices.caller(alice).slides.apiKeys.create({ name: "CI" })).key;
   bobKey = (await testServices.caller(bob).slides.apiKeys.create({ name: "Bob's script" })).key;
 });
-afterAll(async () => {
+test.afterAll(async () => {
   gate.release();
   await testServices?.close();
-  await database.cleanup();
 });
 
 function request(path: string, init: { key?: string | null; method?: string; body?: unknown; headers?: Record<string, string> } = {}) {

@@ -3,27 +3,25 @@
 // clamped, limits named in errors, regenerate with versions, retry of failed slides only, cancel
 // and delete. Offline providers, and the openai code against the fake provider server.
 import fs from "node:fs";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import type { Auth } from "@/server/auth";
+import { afterAll, beforeAll } from "vitest";
+import { OFFLINE_RESPONDERS } from "@/server/domains";
+import { parseEnv } from "@/server/env";
 import { DECK_STYLE_PRESETS } from "@/server/features/slides/deck-input";
 import { SLIDE_IMAGE_OWNER } from "@/server/features/slides/slides-pipeline";
-import { startFakeProvider, type FakeProvider } from "../fake-provider/server";
+import { createProviders } from "@/server/providers/create-providers";
 import { offlineAnswers } from "../fake-provider/offline-answers";
-import { OFFLINE_RESPONDERS } from "@/server/domains";
-import { createTestAuth, createUserWithTeam, type TestUser } from "../helpers/accounts";
-import { createTestDatabase, type TestDatabase } from "../helpers/database";
+import { startFakeProvider, type FakeProvider } from "../fake-provider/server";
+import type { TestUser } from "../helpers/accounts";
+import type { TestDatabase } from "../helpers/database";
+import { describe, expect, test } from "../helpers/fixtures";
 import { createSlidesTestServices, deckForm, fakeServerProviders, type SlidesTestServices } from "../helpers/slides-services";
 
 let database: TestDatabase;
-let auth: Auth;
 let alice: TestUser;
 
-beforeAll(async () => {
-  database = await createTestDatabase();
-  auth = createTestAuth(database.db);
-  alice = await createUserWithTeam(auth, database.db, "Alice");
+test.beforeAll(async ({ database: fileDatabase, alice: owner }) => {
+  [database, alice] = [fileDatabase, owner];
 });
-afterAll(() => database.cleanup());
 
 describe("with the offline provider", () => {
   let testServices: SlidesTestServices;
@@ -212,13 +210,38 @@ describe("with the fake provider server", () => {
     fake.respondWith(offline);
   });
 
+  test("through OpenRouter's code, a slide asks for the deck's aspect ratio as image_config.aspect_ratio", async () => {
+    const openrouter = createProviders(
+      parseEnv({ GENERATION_PROVIDER: "openrouter", OPENROUTER_API_KEY: "test-key", OPENROUTER_BASE_URL: fake.url, LLM_TIMEOUT_SECONDS: "10" }),
+    );
+    const viaOpenRouter = createSlidesTestServices({ db: database.db, providers: openrouter });
+    const sent: unknown[] = [];
+    const offline = offlineAnswers(OFFLINE_RESPONDERS);
+    fake.respondWith((request) => {
+      if (Array.isArray(request.body.modalities)) sent.push(request.body.image_config);
+      return offline(request);
+    });
+    try {
+      const slides = [{ title: "Tall", text: "", imagePrompt: "A lighthouse" }];
+      const { deckId, runId } = await viaOpenRouter.caller(alice).slides.create(deckForm(1, { slides, aspectRatio: "9:16" }));
+      expect((await viaOpenRouter.services.engine.waitForRun(runId)).status).toBe("succeeded");
+      expect(sent).toEqual([{ aspect_ratio: "9:16" }]);
+      const [slide] = (await viaOpenRouter.caller(alice).slides.get({ deckId })).slides;
+      expect(slide!.images[0]).toMatchObject({ provider: "openrouter", size: "9:16", width: 768, height: 1344 });
+    } finally {
+      fake.respondWith(offline);
+      await viaOpenRouter.close();
+    }
+  });
+
   test("cancel stops a deck that is rendering; its unfinished slides are cancelled", async () => {
     fake.configure({ latencyMs: 2_000 });
     const slides = deckForm(3).slides.map((slide) => ({ ...slide, imagePrompt: `slow ${slide.title}` }));
     const { deckId, runId } = await caller().slides.create(deckForm(3, { slides, maxWorkers: 1 }));
-    await expect(caller().slides.regenerateSlide({ deckId, slideId: (await caller().slides.get({ deckId })).slides[0]!.id })).rejects.toMatchObject({
-      code: "CONFLICT",
-    });
+    const first = (await caller().slides.get({ deckId })).slides[0]!;
+    await expect(caller().slides.regenerateSlide({ deckId, slideId: first.id, imagePrompt: "too early" })).rejects.toMatchObject({ code: "CONFLICT" });
+    // Refused before anything was saved.
+    expect((await caller().slides.get({ deckId })).slides[0]!.imagePrompt).toBe(first.imagePrompt);
     await caller().slides.cancel({ deckId });
     expect((await testServices.services.engine.waitForRun(runId)).status).toBe("cancelled");
     const deck = await caller().slides.get({ deckId });

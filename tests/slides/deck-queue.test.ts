@@ -1,24 +1,18 @@
 // Decks wait in line under BATCH_MAX_CONCURRENT: with one deck at a time and a slow fake provider,
 // the second and third decks are told their places (1st, 2nd), start in the order they came, each
 // only after the one before has ended, and the operator endpoints count them while they wait.
-import { afterAll, beforeAll, expect, test } from "vitest";
-import type { Auth } from "@/server/auth";
 import type { RunEvent } from "@/server/generation/events/run-events";
 import { startFakeProvider, type FakeProvider } from "../fake-provider/server";
-import { createTestAuth, createUserWithTeam, type TestUser } from "../helpers/accounts";
-import { createTestDatabase, type TestDatabase } from "../helpers/database";
+import type { TestUser } from "../helpers/accounts";
+import { expect, test } from "../helpers/fixtures";
 import { createSlidesTestServices, deckForm, fakeServerProviders, type SlidesTestServices } from "../helpers/slides-services";
 
-let database: TestDatabase;
-let auth: Auth;
 let alice: TestUser;
 let fake: FakeProvider;
 let testServices: SlidesTestServices;
 
-beforeAll(async () => {
-  database = await createTestDatabase();
-  auth = createTestAuth(database.db);
-  alice = await createUserWithTeam(auth, database.db, "Alice");
+test.beforeAll(async ({ database, alice: owner }) => {
+  alice = owner;
   fake = await startFakeProvider({ latencyMs: 250 });
   testServices = createSlidesTestServices({
     db: database.db,
@@ -26,10 +20,9 @@ beforeAll(async () => {
     engineSettings: { maxConcurrentRuns: 1, maxWorkers: 8, defaultWorkers: 2 },
   });
 });
-afterAll(async () => {
+test.afterAll(async () => {
   await testServices?.close();
   await fake?.close();
-  await database?.cleanup();
 });
 
 /** Polls until `check` passes (the engine commits events a few milliseconds after they happen). */

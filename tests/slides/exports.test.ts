@@ -4,27 +4,24 @@
 // image's exact parameters. A slide without an image still gets its slide and page.
 import fs from "node:fs";
 import { PDFDocument } from "pdf-lib";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import type { Auth } from "@/server/auth";
+import { beforeAll } from "vitest";
 import type { DeckView } from "@/server/features/slides/deck-view";
 import { exportMemberDeck } from "@/server/features/slides/member-decks";
-import { createTestAuth, createUserWithTeam, type TestUser } from "../helpers/accounts";
-import { createTestDatabase, type TestDatabase } from "../helpers/database";
+import type { TestUser } from "../helpers/accounts";
+import type { TestDatabase } from "../helpers/database";
+import { describe, expect, test } from "../helpers/fixtures";
 import { createSlidesTestServices, type SlidesTestServices } from "../helpers/slides-services";
 import { readZip, type ZipEntry } from "../helpers/zip";
 
 const EMU_PER_INCH = 914_400;
 
 let database: TestDatabase;
-let auth: Auth;
 let alice: TestUser;
 let testServices: SlidesTestServices;
 let deck: DeckView;
 
-beforeAll(async () => {
-  database = await createTestDatabase();
-  auth = createTestAuth(database.db);
-  alice = await createUserWithTeam(auth, database.db, "Alice");
+test.beforeAll(async ({ database: fileDatabase, alice: owner }) => {
+  [database, alice] = [fileDatabase, owner];
   testServices = createSlidesTestServices({ db: database.db });
   const caller = testServices.caller(alice);
   const { deckId, runId } = await caller.slides.create({
@@ -44,9 +41,8 @@ beforeAll(async () => {
   await database.db.slide.update({ where: { id: third.id }, data: { currentImageId: null } });
   deck = await caller.slides.get({ deckId });
 });
-afterAll(async () => {
+test.afterAll(async () => {
   await testServices?.close();
-  await database.cleanup();
 });
 
 async function exported(format: "pptx" | "pdf" | "zip"): Promise<Buffer> {

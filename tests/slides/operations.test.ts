@@ -2,39 +2,57 @@
 // operator endpoints behind the operator key or an owner/admin session (team keys and members are
 // refused), and team API keys as stored: secret shown once, only its hash kept, revocable.
 import crypto from "node:crypto";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { afterAll } from "vitest";
 import { activeHandler, optimalWorkersHandler, validateHandler } from "@/server/api/v1/operations";
 import type { ApiServices } from "@/server/api/v1/services";
 import type { Auth } from "@/server/auth";
 import { recommendWorkers } from "@/server/features/slides/operations";
-import { createTestAuth, createUserWithTeam, type TestUser } from "../helpers/accounts";
-import { createTestDatabase, type TestDatabase } from "../helpers/database";
-import { apiServicesOf, createSlidesTestServices, deckForm, sessionCookie, type SlidesTestServices } from "../helpers/slides-services";
+import { signedInHeaders, type TestUser } from "../helpers/accounts";
+import type { TestDatabase } from "../helpers/database";
+import { describe, expect, test } from "../helpers/fixtures";
+import { apiServicesOf, createSlidesTestServices, deckForm, type SlidesTestServices } from "../helpers/slides-services";
 
 const OPERATOR_KEY = "operator-key-for-tests-0123456789";
+const cookieOf = async (auth: Auth, user: TestUser) => (await signedInHeaders(auth, user)).get("cookie")!;
 
 describe("useful workers", () => {
   const limits = { defaultWorkers: 5, maxWorkers: 20 };
+  const measured = (ratePerSecond: number | null, latencySeconds: number | null, more: { cap?: number; window?: number; limitSeen?: number | null } = {}) => ({
+    ratePerSecond,
+    latencySeconds,
+    cap: more.cap ?? 20,
+    window: more.window ?? 10,
+    limitSeen: more.limitSeen ?? null,
+  });
 
   test("are the learned rate times the latency, rounded up", () => {
-    expect(recommendWorkers(100, { ratePerSecond: 2, latencySeconds: 3, cap: 20 }, limits)).toMatchObject({ workers: 6, basis: "measured", usefulWorkers: 6 });
-    expect(recommendWorkers(100, { ratePerSecond: 0.5, latencySeconds: 9, cap: 20 }, limits).workers).toBe(5);
-    expect(recommendWorkers(100, { ratePerSecond: 0.1, latencySeconds: 2, cap: 20 }, limits).workers).toBe(1);
+    expect(recommendWorkers(100, measured(2, 3), limits)).toMatchObject({ workers: 6, basis: "measured", usefulWorkers: 6 });
+    expect(recommendWorkers(100, measured(0.5, 9), limits).workers).toBe(5);
+    expect(recommendWorkers(100, measured(0.1, 2), limits).workers).toBe(1);
+  });
+
+  test("are the window the provider sustains once it has refused, when the engine steers by window", () => {
+    const answer = recommendWorkers(100, measured(null, 2, { window: 7.6, limitSeen: 9 }), limits);
+    expect(answer).toMatchObject({ workers: 7, basis: "measured", usefulWorkers: 7 });
+    expect(answer.reason).toBe("The provider refused calls at 9.0 in flight; the engine sustains 7 (≈ 3.50 calls/s × 2.00 s per image).");
   });
 
   test("are capped by the maximum workers, the budget's cap and the slide count", () => {
-    expect(recommendWorkers(100, { ratePerSecond: 10, latencySeconds: 10, cap: 50 }, limits).workers).toBe(20);
-    expect(recommendWorkers(100, { ratePerSecond: 10, latencySeconds: 10, cap: 8 }, limits).workers).toBe(8);
-    const few = recommendWorkers(3, { ratePerSecond: 10, latencySeconds: 10, cap: 50 }, limits);
+    expect(recommendWorkers(100, measured(10, 10, { cap: 50 }), limits).workers).toBe(20);
+    expect(recommendWorkers(100, measured(10, 10, { cap: 8 }), limits).workers).toBe(8);
+    const few = recommendWorkers(3, measured(10, 10, { cap: 50 }), limits);
     expect(few).toMatchObject({ workers: 3, usefulWorkers: 100 });
     expect(few.reason).toContain("capped at 3");
   });
 
-  test("fall back to the configured default, saying so, without a measured rate", () => {
-    const answer = recommendWorkers(100, { ratePerSecond: null, latencySeconds: 12, cap: 20 }, limits);
-    expect(answer).toMatchObject({ workers: 5, basis: "default", usefulWorkers: null });
-    expect(answer.reason).toBe("The engine has not measured a rate for the image budget yet, so this is the configured default (BATCH_DEFAULT_WORKERS).");
-    expect(recommendWorkers(2, { ratePerSecond: null, latencySeconds: null, cap: 20 }, limits).workers).toBe(2);
+  test("fall back to the configured default, saying why, without a measured limit", () => {
+    const unlimited = recommendWorkers(100, measured(null, 12), limits);
+    expect(unlimited).toMatchObject({ workers: 5, basis: "default", usefulWorkers: null });
+    expect(unlimited.reason).toBe(
+      "The provider has not limited the image budget yet (no 429, no slow rate), so there is no measured limit: this is the configured default (BATCH_DEFAULT_WORKERS).",
+    );
+    expect(recommendWorkers(100, measured(null, null), limits).reason).toContain("no image call has been answered");
+    expect(recommendWorkers(2, measured(null, null), limits).workers).toBe(2);
   });
 });
 
@@ -47,11 +65,8 @@ describe("the operator endpoints", () => {
   let api: ApiServices;
   let teamKey: string;
 
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    auth = createTestAuth(database.db);
-    alice = await createUserWithTeam(auth, database.db, "Alice");
-    carol = await createUserWithTeam(auth, database.db, "Carol");
+  test.beforeAll(async ({ database: fileDatabase, auth: fileAuth, alice: owner, carol: invited }) => {
+    [database, auth, alice, carol] = [fileDatabase, fileAuth, owner, invited];
     await database.db.member.create({ data: { id: "carol-in-a", organizationId: alice.teamId, userId: carol.id, role: "member", createdAt: new Date() } });
     testServices = createSlidesTestServices({ db: database.db, engineSettings: { maxWorkers: 12, defaultWorkers: 4, maxConcurrentRuns: 3 } });
     api = apiServicesOf(testServices, { auth, operatorKey: OPERATOR_KEY });
@@ -61,7 +76,6 @@ describe("the operator endpoints", () => {
   });
   afterAll(async () => {
     await testServices?.close();
-    await database.cleanup();
   });
 
   const get = (path: string, headers: Record<string, string> = {}) => new Request(`http://127.0.0.1:3000${path}`, { headers });
@@ -80,9 +94,17 @@ describe("the operator endpoints", () => {
       limits: { max_slides: 100, default_workers: 4, max_workers: 12, max_concurrent_runs: 3 },
     });
     const image = body.budgets.find((budget) => budget.name === "image");
-    expect(image).toMatchObject({ cap: 20, in_flight: 0, rate_per_second: null, latency_source: "recent-slide-images" });
-    expect(image!.window).toBe(testServices.services.engine.status().windows.image);
-    expect(image!.latency_seconds).toBeGreaterThan(0);
+    const engineImage = testServices.services.engine.status().budgets.image!;
+    expect(image).toEqual({
+      name: "image",
+      identity: engineImage.identity,
+      cap: 20,
+      window: engineImage.window,
+      in_flight: 0,
+      rate_per_second: null,
+      latency_seconds: engineImage.roundTripMs! / 1000,
+      limit_seen: null,
+    });
   });
 
   test("validate says what a batch will meet: clamped workers, starting now", async () => {
@@ -109,15 +131,15 @@ describe("the operator endpoints", () => {
   test("optimal workers falls back to the default without a learned rate, and says why, with the measurements", async () => {
     const response = await optimalWorkersHandler(api, get("/api/v1/ops/optimal-workers?slides=10", bearer(OPERATOR_KEY)));
     const body = (await response.json()) as Record<string, any>;
-    expect(body).toMatchObject({ slides: 10, workers: 4, basis: "default", useful_workers: null, measurement: { name: "image", rate_per_second: null } });
-    expect(body.reason).toContain("has not measured a rate");
+    expect(body).toMatchObject({ slides: 10, workers: 4, basis: "default", useful_workers: null, measurement: { name: "image", rate_per_second: null, limit_seen: null } });
+    expect(body.reason).toContain("The provider has not limited the image budget yet");
     const tooMany = await optimalWorkersHandler(api, get("/api/v1/ops/optimal-workers?slides=101", bearer(OPERATOR_KEY)));
     expect(await tooMany.json()).toMatchObject({ error: { code: "BAD_REQUEST", details: { slides: "A deck has at most 100 slides" } } });
   });
 
   test("an owner's session is let in; a plain member's session is FORBIDDEN", async () => {
-    expect((await activeHandler(api, get("/api/v1/ops/active", { cookie: await sessionCookie(auth, alice) }))).status).toBe(200);
-    const carolCookie = await sessionCookie(auth, carol);
+    expect((await activeHandler(api, get("/api/v1/ops/active", { cookie: await cookieOf(auth, alice) }))).status).toBe(200);
+    const carolCookie = await cookieOf(auth, carol);
     await database.db.session.updateMany({ where: { userId: carol.id }, data: { activeOrganizationId: alice.teamId } });
     const forbidden = await activeHandler(api, get("/api/v1/ops/active", { cookie: carolCookie }));
     expect(forbidden.status).toBe(403);

@@ -3,17 +3,16 @@
 // as for a deck that does not exist, and nothing of Alice's changes; a signed-out caller is told
 // to sign in. Carol, a plain member of team A, reads the deck but may not manage API keys or read
 // operations. The export route is called as the app serves it, with a real session cookie.
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { Auth } from "@/server/auth";
 import type { DeckView } from "@/server/features/slides/deck-view";
 import { findImage } from "@/server/features/images/images";
-import { createTestAuth, createUserWithTeam, type TestUser } from "../helpers/accounts";
-import { createTestDatabase, type TestDatabase } from "../helpers/database";
+import { signedInHeaders, type TestUser } from "../helpers/accounts";
+import type { TestDatabase } from "../helpers/database";
+import { describe, expect, test } from "../helpers/fixtures";
 import { readZip } from "../helpers/zip";
-import { createSlidesTestServices, deckForm, sessionCookie, type SlidesCaller, type SlidesTestServices } from "../helpers/slides-services";
+import { createSlidesTestServices, deckForm, type SlidesCaller, type SlidesTestServices } from "../helpers/slides-services";
 
 let database: TestDatabase;
-let auth: Auth;
 let testServices: SlidesTestServices;
 let alice: TestUser;
 let bob: TestUser;
@@ -21,15 +20,13 @@ let carol: TestUser;
 let deck: DeckView;
 let aliceKeyId: string;
 
-beforeAll(async () => {
-  database = await createTestDatabase();
-  // The export route reads the app's own configuration: point it at this test's database.
+const cookieOf = async (auth: Auth, user: TestUser) => (await signedInHeaders(auth, user)).get("cookie")!;
+
+test.beforeAll(async ({ database: fileDatabase, alice: owner, bob: outsider, carol: invited }) => {
+  [database, alice, bob, carol] = [fileDatabase, owner, outsider, invited];
+  // The routes read the app's own configuration: point it at this test's database.
   process.env.DATABASE_URL = database.url;
   process.env.BETTER_AUTH_SECRET = "a-test-secret-that-is-long-enough-for-better-auth";
-  auth = createTestAuth(database.db);
-  alice = await createUserWithTeam(auth, database.db, "Alice");
-  bob = await createUserWithTeam(auth, database.db, "Bob");
-  carol = await createUserWithTeam(auth, database.db, "Carol");
   await database.db.member.create({ data: { id: "carol-in-a", organizationId: alice.teamId, userId: carol.id, role: "member", createdAt: new Date() } });
   testServices = createSlidesTestServices({ db: database.db });
   process.env.DATA_DIR = testServices.dataDirectory;
@@ -38,9 +35,10 @@ beforeAll(async () => {
   deck = await testServices.caller(alice).slides.get({ deckId });
   aliceKeyId = (await testServices.caller(alice).slides.apiKeys.create({ name: "Alice's key" })).id;
 });
-afterAll(async () => {
+test.afterAll(async () => {
+  // The app's own engine, started by the batch API routes below.
+  await (await import("@/server/app-services")).appEngine().shutdown();
   await testServices?.close();
-  await database.cleanup();
 });
 
 async function drain(stream: AsyncIterable<unknown>): Promise<number> {
@@ -105,7 +103,7 @@ describe("a user of another team", () => {
   });
 
   test("gets 404 from the export route, as for a deck that does not exist", async () => {
-    const cookie = await sessionCookie((await import("@/server/auth")).auth(), bob);
+    const cookie = await cookieOf((await import("@/server/auth")).auth(), bob);
     const response = await exportRoute(cookie);
     expect(response.status).toBe(404);
     expect(await response.json()).toEqual({ error: "Deck not found" });
@@ -119,6 +117,34 @@ describe("a user of another team", () => {
     );
     expect(now.run?.id).toBe(deck.run?.id);
     expect((await testServices.caller(alice).slides.apiKeys.list()).map((key) => key.revokedAt)).toEqual([null]);
+  });
+});
+
+describe("the batch API's routes, as the app serves them", () => {
+  const routes = async () => ({
+    status: (await import("@/app/api/v1/decks/[deckId]/route")).GET,
+    events: (await import("@/app/api/v1/decks/[deckId]/events/route")).GET,
+    export: (await import("@/app/api/v1/decks/[deckId]/export/route")).GET,
+    image: (await import("@/app/api/v1/decks/[deckId]/slides/[position]/image/route")).GET,
+  });
+  const get = (path: string, key: string) => new Request(`http://127.0.0.1:3000${path}`, { headers: { authorization: `Bearer ${key}` } });
+
+  test("answer another team's key with 404 for every deck route, and the deck's team with its data", async () => {
+    const bobKey = (await testServices.caller(bob).slides.apiKeys.create({ name: "Bob's" })).key;
+    const aliceKey = (await testServices.caller(alice).slides.apiKeys.create({ name: "Alice's second" })).key;
+    const { status, events, export: exportRoute, image } = await routes();
+    const deckId = ids().deckId;
+    const params = Promise.resolve({ deckId });
+    const imageParams = Promise.resolve({ deckId, position: "1" });
+    expect((await status(get(`/api/v1/decks/${deckId}`, bobKey), { params })).status).toBe(404);
+    expect((await events(get(`/api/v1/decks/${deckId}/events`, bobKey), { params })).status).toBe(404);
+    expect((await exportRoute(get(`/api/v1/decks/${deckId}/export?format=pdf`, bobKey), { params })).status).toBe(404);
+    expect((await image(get(`/api/v1/decks/${deckId}/slides/1/image`, bobKey), { params: imageParams })).status).toBe(404);
+    const own = await status(get(`/api/v1/decks/${deckId}`, aliceKey), { params });
+    expect(own.status).toBe(200);
+    expect(((await own.json()) as { slides: unknown[] }).slides).toHaveLength(2);
+    const picture = await image(get(`/api/v1/decks/${deckId}/slides/1/image`, aliceKey), { params: imageParams });
+    expect(picture.headers.get("content-type")).toBe("image/png");
   });
 });
 
@@ -141,7 +167,7 @@ describe("a plain member of the deck's team", () => {
   test("reads the deck and exports it", async () => {
     expect((await asCarol().slides.get({ deckId: deck.id })).slides).toHaveLength(2);
     expect((await asCarol().slides.list()).map((listed) => listed.id)).toContain(deck.id);
-    const response = await exportRoute(await sessionCookie((await import("@/server/auth")).auth(), carol));
+    const response = await exportRoute(await cookieOf((await import("@/server/auth")).auth(), carol));
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toBe("application/zip");
     const entries = readZip(Buffer.from(await response.arrayBuffer())).map((entry) => entry.name);

@@ -1,5 +1,6 @@
-import { appEngine, slidesServices, storyServices } from "@/server/app-services";
+import { appEngine, personaServices, slidesServices, storyServices } from "@/server/app-services";
 import { createOperationsRouter } from "./routers/operations";
+import { createPersonaRouter } from "./routers/persona";
 import { createRunsRouter } from "./routers/runs";
 import { createSlidesRouter } from "./routers/slides";
 import { createStoryRouter } from "./routers/story";
@@ -12,6 +13,7 @@ export const appRouter = createTRPCRouter({
   teams: teamsRouter,
   runs: createRunsRouter(appEngine),
   story: createStoryRouter(storyServices),
+  persona: createPersonaRouter(personaServices),
   slides: createSlidesRouter(slidesServices),
   operations: createOperationsRouter(slidesServices),
 });

@@ -1,6 +1,6 @@
 // The engine's limits and timings, from the environment or given directly by tests and benchmarks.
 import type { Env } from "@/server/env";
-import type { RetrySettings } from "./retry-policy";
+import type { RetrySettings } from "./limits/retry-policy";
 import type { TaskKind } from "./types";
 
 export interface EngineSettings {
@@ -21,6 +21,19 @@ export interface EngineSettings {
   /** Lower the concurrency on 429 and raise it again while calls succeed. */
   adaptive: boolean;
   /**
+   * Who each budget's calls go to, as "provider:model": what a budget learns about the provider's
+   * limits is stored under it, and a later engine with the same identity starts from it. A budget
+   * without one is "unknown:<name>".
+   */
+  budgetIdentity: Record<TaskKind, string>;
+  /**
+   * How long a provider call may keep being refused for rate limiting (429) before its task fails.
+   * Such refusals are waits, not attempts: they never spend `retry.maxAttempts`.
+   */
+  rateLimitMaxWaitMs: number;
+  /** The slowest a rate-limited budget paces its calls: one per this long. */
+  slowestCallGapMs: number;
+  /**
    * How long state changes are collected before one transaction writes them, under load (the
    * first change after a quiet spell is written at once). 25 ms is invisible next to a provider
    * call and, against 10 ms, cut the engine's CPU per task by 3–15 µs (bench/engine-overhead.ts).
@@ -36,6 +49,9 @@ export const DEFAULT_ENGINE_SETTINGS: EngineSettings = {
   timeoutMs: { text: 120_000, image: 120_000, vision: 120_000 },
   retry: { maxAttempts: 4, baseDelayMs: 500, maxDelayMs: 30_000 },
   adaptive: true,
+  budgetIdentity: {},
+  rateLimitMaxWaitMs: 900_000,
+  slowestCallGapMs: 60_000,
   writeIntervalMs: 25,
 };
 
@@ -57,6 +73,7 @@ export function engineSettingsFromEnv(env: Env): EngineSettings {
       vision: textTimeoutMs,
     },
     retry: { ...DEFAULT_ENGINE_SETTINGS.retry, maxAttempts: env.RETRY_MAX_ATTEMPTS },
+    rateLimitMaxWaitMs: env.RATE_LIMIT_MAX_WAIT_SECONDS * 1000,
   };
 }
 

@@ -15,11 +15,12 @@
 // reader), events/ (the bus and followers). This file wires them and keeps the live runs.
 import { AppError, notFound } from "@/server/errors";
 import type { Database } from "@/server/db";
-import { createAdaptiveConcurrency, type AdaptiveConcurrency } from "./adaptive-concurrency";
+import { createBudgets } from "./limits/budgets";
 import { systemClock, type Clock } from "./clock";
 import { clampWorkers, DEFAULT_ENGINE_SETTINGS, type EngineSettings } from "./engine-settings";
 import { createInProcessEventBus, type RunEventBus, type RunEventListener } from "./events/event-bus";
 import type { RunEvent } from "./events/run-events";
+import type { ProviderLimitStore } from "./limits/provider-limits";
 import { Admission } from "./runs/admission";
 import { RunMachine } from "./runs/run-machine";
 import { RunRecorder } from "./runs/run-recorder";
@@ -50,6 +51,11 @@ export interface EngineOptions {
   writer?: BatchWriter;
   /** Where runs and events are read back; Prisma by default. */
   reader?: RunReader;
+  /**
+   * Where the budgets keep what they learn about each provider:model's limits, so the next engine
+   * starts from it. Without one, every engine starts cold.
+   */
+  limits?: ProviderLimitStore;
 }
 
 export interface EngineStatus {
@@ -59,6 +65,21 @@ export interface EngineStatus {
   inFlight: Record<TaskKind, number>;
   /** The adaptive windows (equal to the caps unless the provider pushed back), per budget. */
   windows: Record<TaskKind, number>;
+  /** What each budget has measured of its provider model: what operators size workers from. */
+  budgets: Record<TaskKind, BudgetStatus>;
+}
+
+export interface BudgetStatus {
+  identity: string;
+  cap: number;
+  inFlight: number;
+  window: number;
+  /** Calls per second the budget paces to, or null while it paces by window alone. */
+  ratePerSecond: number | null;
+  /** The measured round trip of one call, or null before the first answer. */
+  roundTripMs: number | null;
+  /** The window at the provider's last 429 (its limit as last seen), or null when it never refused. */
+  limitSeen: number | null;
 }
 
 export interface Engine {
@@ -112,12 +133,8 @@ export function createEngine(options: EngineOptions): Engine {
   const endings = new Map<string, Promise<void>>();
   const waiters = new Map<string, Array<() => void>>();
 
-  const budgets = new Map<TaskKind, AdaptiveConcurrency>(
-    Object.entries(settings.maxConcurrent).map(([name, cap]) => [
-      name,
-      createAdaptiveConcurrency({ cap, adaptive: settings.adaptive, now: clock.now }),
-    ]),
-  );
+  const budgetSet = createBudgets(settings, { now: clock.now, store: options.limits });
+  const budgets = budgetSet.byName;
   const taskTypes = new TaskTypeRegistry(new Set(budgets.keys()));
 
   const writer = options.writer ?? createPrismaBatchWriter(options.db);
@@ -320,11 +337,22 @@ export function createEngine(options: EngineOptions): Engine {
     status() {
       const inFlight: Record<TaskKind, number> = {};
       const windows: Record<TaskKind, number> = {};
+      const details: Record<TaskKind, BudgetStatus> = {};
       for (const [name, budget] of budgets) {
         inFlight[name] = budget.limiter.active;
         windows[name] = budget.window;
+        const learned = budget.learned();
+        details[name] = {
+          identity: settings.budgetIdentity[name] ?? `unknown:${name}`,
+          cap: settings.maxConcurrent[name]!,
+          inFlight: budget.limiter.active,
+          window: budget.window,
+          ratePerSecond: learned.ratePerSecond,
+          roundTripMs: learned.roundTripMs,
+          limitSeen: learned.limitSeen,
+        };
       }
-      return { activeRuns: admission.activeCount, waitingRuns: admission.waitingCount, inFlight, windows };
+      return { activeRuns: admission.activeCount, waitingRuns: admission.waitingCount, inFlight, windows, budgets: details };
     },
 
     async shutdown() {
@@ -332,7 +360,7 @@ export function createEngine(options: EngineOptions): Engine {
       machine.closed = true;
       for (const run of runs.values()) run.abort.abort(new EngineShutdown());
       await machine.idle();
-      await store.flush();
+      await Promise.all([store.flush(), budgetSet.flush()]);
       writer.close();
     },
   };

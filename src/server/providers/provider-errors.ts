@@ -1,6 +1,7 @@
 // Turns whatever the openai SDK (or fetch) throws into a ProviderError that says what happened and
 // whether trying again can help. The engine's retry policy reads only ProviderError.
 import OpenAI from "openai";
+import { readRateLimitHeaders } from "./rate-limit-headers";
 import { ProviderError, type ProviderName } from "./types";
 
 /**
@@ -60,25 +61,27 @@ export function fromStatus(
 ): ProviderError {
   const label = providerLabel(provider);
   const retryAfterMs = retryAfterFromHeaders(headers);
+  // The quota headers come with errors too; a 429's say when the quota refills.
+  const rateLimit = readRateLimitHeaders(headers);
   const message = `${label} answered ${status}${detail ? `: ${detail}` : ""}`;
   if (status === 429) {
-    return new ProviderError(message, { kind: "rate-limit", status, isRetryable: true, retryAfterMs, cause });
+    return new ProviderError(message, { kind: "rate-limit", status, isRetryable: true, retryAfterMs, rateLimit, cause });
   }
   // OpenRouter answers 402 with Retry-After when a low balance meets too many requests in flight;
   // without Retry-After a 402 means the account is out of credit, and waiting will not fix it.
   if (status === 402 && provider === "openrouter" && retryAfterMs !== undefined) {
-    return new ProviderError(message, { kind: "rate-limit", status, isRetryable: true, retryAfterMs, cause });
+    return new ProviderError(message, { kind: "rate-limit", status, isRetryable: true, retryAfterMs, rateLimit, cause });
   }
   if (status === 408 || status === 409) {
-    return new ProviderError(message, { kind: "conflict", status, isRetryable: true, retryAfterMs, cause });
+    return new ProviderError(message, { kind: "conflict", status, isRetryable: true, retryAfterMs, rateLimit, cause });
   }
   if (status >= 500) {
-    return new ProviderError(message, { kind: "server", status, isRetryable: true, retryAfterMs, cause });
+    return new ProviderError(message, { kind: "server", status, isRetryable: true, retryAfterMs, rateLimit, cause });
   }
   if (status === 401 || status === 403) {
-    return new ProviderError(message, { kind: "auth", status, isRetryable: false, cause });
+    return new ProviderError(message, { kind: "auth", status, isRetryable: false, rateLimit, cause });
   }
-  return new ProviderError(message, { kind: "bad-request", status, isRetryable: false, cause });
+  return new ProviderError(message, { kind: "bad-request", status, isRetryable: false, rateLimit, cause });
 }
 
 function providerLabel(provider: ProviderName): string {

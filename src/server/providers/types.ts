@@ -11,6 +11,23 @@ export interface ChatMessage {
   images?: string[];
 }
 
+/**
+ * One of a provider's quotas as its rate-limit headers describe it (OpenAI's x-ratelimit-limit-*,
+ * x-ratelimit-remaining-*, x-ratelimit-reset-*), as of when the provider counted the call.
+ */
+export interface RateLimitQuota {
+  limit: number;
+  remaining: number;
+  /** Until the quota is full again, in milliseconds. */
+  resetMs: number;
+}
+
+/** What a provider's answer said about its rate limits; absent when it sent no such headers. */
+export interface RateLimitSnapshot {
+  requests?: RateLimitQuota;
+  tokens?: RateLimitQuota;
+}
+
 export interface Usage {
   inputTokens: number;
   outputTokens: number;
@@ -34,6 +51,8 @@ export interface GenerateObjectResult<T> {
   durationMs: number;
   /** True when the first answer failed validation and the repair attempt succeeded. */
   repaired: boolean;
+  /** The provider's rate-limit headers on the (last) answer, when it sent them. */
+  rateLimit?: RateLimitSnapshot;
 }
 
 export interface TextModel {
@@ -80,6 +99,8 @@ export interface RenderImageResult {
     seed?: number;
   };
   durationMs: number;
+  /** The provider's rate-limit headers on the answer, when it sent them. */
+  rateLimit?: RateLimitSnapshot;
 }
 
 export interface ImageModel {
@@ -112,10 +133,19 @@ export class ProviderError extends Error {
   readonly isRetryable: boolean;
   /** The server's requested delay (retry-after-ms or Retry-After), in milliseconds. */
   readonly retryAfterMs?: number;
+  /** The provider's rate-limit headers on the error answer, when it sent them. */
+  readonly rateLimit?: RateLimitSnapshot;
 
   constructor(
     message: string,
-    options: { kind: ProviderErrorKind; status?: number; isRetryable: boolean; retryAfterMs?: number; cause?: unknown },
+    options: {
+      kind: ProviderErrorKind;
+      status?: number;
+      isRetryable: boolean;
+      retryAfterMs?: number;
+      rateLimit?: RateLimitSnapshot;
+      cause?: unknown;
+    },
   ) {
     super(message, { cause: options.cause });
     this.name = "ProviderError";
@@ -123,5 +153,6 @@ export class ProviderError extends Error {
     this.status = options.status;
     this.isRetryable = options.isRetryable;
     this.retryAfterMs = options.retryAfterMs;
+    if (options.rateLimit) this.rateLimit = options.rateLimit;
   }
 }

@@ -9,12 +9,13 @@ import { createTRPCRouter, teamProcedure } from "../trpc";
 
 const measurement = z.object({
   name: z.string(),
+  identity: z.string(),
   cap: z.number(),
   window: z.number(),
   inFlight: z.number(),
   ratePerSecond: z.number().nullable(),
   latencySeconds: z.number().nullable(),
-  latencySource: z.enum(["engine", "recent-slide-images"]).nullable(),
+  limitSeen: z.number().nullable(),
 });
 const limits = z.object({ maxSlides: z.number(), defaultWorkers: z.number(), maxWorkers: z.number(), maxConcurrentRuns: z.number() });
 const slideCount = z.number().int("Slides must be a whole number").min(1, "At least 1 slide").max(10_000, "At most 10,000 slides");

@@ -3,7 +3,7 @@
 import { tracked } from "@trpc/server";
 import { z } from "zod";
 import type { Engine } from "@/server/generation/engine";
-import { engine } from "@/server/generation/engine-instance";
+import { appEngine } from "@/server/app-services";
 import { followRun } from "@/server/generation/events/follow-run";
 import { findMemberRun } from "@/server/features/runs/member-run";
 import { RUN_STATUSES, TASK_STATUSES, type RunDetails } from "@/server/generation/types";
@@ -81,7 +81,7 @@ function summarize(run: RunDetails): z.infer<typeof runSummary> {
 }
 
 /** `getEngine` is a parameter so tests can serve the router from an engine of their own. */
-export function createRunsRouter(getEngine: () => Engine = engine) {
+export function createRunsRouter(getEngine: () => Engine = appEngine) {
   return createTRPCRouter({
     get: protectedProcedure
       .input(runInput)

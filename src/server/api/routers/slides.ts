@@ -177,11 +177,14 @@ export function createSlidesRouter(getServices: () => SlidesServices) {
       .output(z.object({ deckId: z.string(), runId: z.string() }))
       .mutation(({ ctx, input }) => createDeck(getServices(), { userId: ctx.user.id, teamId: ctx.team.id }, input)),
 
-    /** The slides an outline would make (each heading a slide), and the limit it breaks, if any. */
+    /**
+     * The slides an outline would make (each heading a slide), and the limit it breaks, if any.
+     * Stores nothing; a mutation only so that a long outline travels in a POST body, not a URL.
+     */
     previewOutline: protectedProcedure
       .input(z.object({ outline: outlineText }))
       .output(z.object({ slides: z.array(outlineSlide), suggestedTitle: z.string().nullable(), warnings: z.array(z.string()), problem: z.string().nullable() }))
-      .query(({ input }) => previewOutline(input.outline)),
+      .mutation(({ input }) => previewOutline(input.outline)),
 
     createFromOutline: teamProcedure
       .input(createFromOutlineInput)

@@ -138,12 +138,13 @@ export const apiErrorBody = z.object({
 
 const measurement = z.object({
   name: z.string(),
+  identity: z.string().describe('The provider model the budget calls ("provider:model")'),
   cap: z.number(),
-  window: z.number(),
+  window: z.number().describe("Calls in flight the engine allows the provider now"),
   in_flight: z.number(),
-  rate_per_second: z.number().nullable(),
-  latency_seconds: z.number().nullable(),
-  latency_source: z.enum(["engine", "recent-slide-images"]).nullable(),
+  rate_per_second: z.number().nullable().describe("The rate the engine paces to, learned from the provider; null while it steers by window"),
+  latency_seconds: z.number().nullable().describe("The measured round trip of one call"),
+  limit_seen: z.number().nullable().describe("The window at the provider's last 429; null when it never refused"),
 });
 const limits = z.object({ max_slides: z.number(), default_workers: z.number(), max_workers: z.number(), max_concurrent_runs: z.number() });
 

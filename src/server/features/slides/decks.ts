@@ -30,7 +30,7 @@ export type DeckStatus = "draft" | RunStatus;
 
 /** Decks of one team generating or waiting at once; more is TOO_MANY_REQUESTS until one ends. */
 export const MAX_ACTIVE_DECKS_PER_TEAM = 20;
-const STILL_GENERATING = "This deck is still generating. Wait for the run to end or cancel it first.";
+export const STILL_GENERATING = "This deck is still generating. Wait for the run to end or cancel it first.";
 
 /** The deck, if the user is a member of its team; NOT_FOUND otherwise. */
 export async function findDeck(db: Database, userId: string, deckId: string) {

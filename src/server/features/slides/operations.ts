@@ -8,7 +8,6 @@ import { clampWorkers } from "@/server/generation/engine-settings";
 import { ACTIVE_RUN_STATUSES } from "@/server/generation/types";
 import { MAX_SLIDES } from "./deck-input";
 import { activeDeckRuns } from "./decks";
-import { SLIDE_IMAGE_OWNER } from "./slides-pipeline";
 
 export interface OperationsServices {
   db: Database;
@@ -17,22 +16,23 @@ export interface OperationsServices {
 
 /** The budget slide images draw from. */
 export const SLIDE_IMAGE_BUDGET = "image";
-/** Recent slide images whose render time stands in for the latency while the engine reports none. */
-const RECENT_IMAGES = 50;
 
+/** One budget as the engine reports it (engine.status().budgets): its limits and what it has measured. */
 export interface BudgetMeasurement {
   name: string;
+  /** The provider model the budget's calls go to ("provider:model"). */
+  identity: string;
   /** Calls allowed in flight at once (the setting). */
   cap: number;
-  /** The adaptive window now: equal to the cap unless the provider pushed back. */
+  /** The adaptive window now: the calls in flight the engine allows the provider. */
   window: number;
   inFlight: number;
-  /** Calls per second the provider allows, as learned by the engine; null before it has learned one. */
+  /** Calls per second the engine paces to, learned from the provider; null while it steers by window. */
   ratePerSecond: number | null;
-  /** Seconds of one call; null without a measurement. */
+  /** Seconds of one call (the engine's measured round trip); null before the first answer. */
   latencySeconds: number | null;
-  /** Where latencySeconds comes from. */
-  latencySource: "engine" | "recent-slide-images" | null;
+  /** The window at the provider's last 429, or null when it never refused. */
+  limitSeen: number | null;
 }
 
 export interface OperationsLimits {
@@ -47,37 +47,18 @@ function limitsOf(engine: Engine): OperationsLimits {
   return { maxSlides: MAX_SLIDES, defaultWorkers: settings.defaultWorkers, maxWorkers: settings.maxWorkers, maxConcurrentRuns: settings.maxConcurrentRuns };
 }
 
-/** The median render time of the latest slide images, in seconds (it includes any wait for a slot). */
-async function recentSlideImageSeconds(db: Database): Promise<number | null> {
-  const images = await db.image.findMany({
-    where: { ownerKind: SLIDE_IMAGE_OWNER },
-    orderBy: { createdAt: "desc" },
-    take: RECENT_IMAGES,
-    select: { durationMs: true },
-  });
-  if (images.length === 0) return null;
-  const sorted = images.map((image) => image.durationMs).sort((left, right) => left - right);
-  const middle = Math.floor(sorted.length / 2);
-  const median = sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-  return median / 1000;
-}
-
 /** Every budget's window and measurements, from engine.status(). */
-export async function budgetMeasurements(services: OperationsServices): Promise<BudgetMeasurement[]> {
-  const status = services.engine.status();
-  const fallbackLatency = await recentSlideImageSeconds(services.db);
-  return Object.keys(services.engine.settings.maxConcurrent).map((name) => {
-    const imageFallback = name === SLIDE_IMAGE_BUDGET && fallbackLatency !== null;
-    return {
-      name,
-      cap: services.engine.settings.maxConcurrent[name]!,
-      window: status.windows[name] ?? services.engine.settings.maxConcurrent[name]!,
-      inFlight: status.inFlight[name] ?? 0,
-      ratePerSecond: null,
-      latencySeconds: imageFallback ? fallbackLatency : null,
-      latencySource: imageFallback ? "recent-slide-images" : null,
-    };
-  });
+export function budgetMeasurements(services: Pick<OperationsServices, "engine">): BudgetMeasurement[] {
+  return Object.entries(services.engine.status().budgets).map(([name, budget]) => ({
+    name,
+    identity: budget.identity,
+    cap: budget.cap,
+    window: budget.window,
+    inFlight: budget.inFlight,
+    ratePerSecond: budget.ratePerSecond,
+    latencySeconds: budget.roundTripMs === null ? null : budget.roundTripMs / 1000,
+    limitSeen: budget.limitSeen,
+  }));
 }
 
 export async function activeCount(services: OperationsServices) {
@@ -104,7 +85,7 @@ export async function activeCount(services: OperationsServices) {
     runs: { active: status.activeRuns, waiting: status.waitingRuns },
     /** Slides of generating decks being worked on now (a prompt being written or an image rendered). */
     workersInUse,
-    budgets: await budgetMeasurements(services),
+    budgets: budgetMeasurements(services),
     limits: limitsOf(services.engine),
   };
 }
@@ -119,33 +100,50 @@ export interface WorkerRecommendation {
 
 /**
  * Useful workers ≈ r·L: with a provider allowing r calls per second and each call taking L
- * seconds, r·L calls in flight keep it at its rate; more only wait (or meet 429s). Capped by the
- * maximum workers, the budget's cap and the slide count. Without a measured rate and latency,
- * the configured default.
+ * seconds, r·L calls in flight keep it at its rate; more only wait for the budget (or meet 429s
+ * on a cold engine). The engine reports r when it paces by rate (fewer than a few calls per round
+ * trip); above that it steers by a window of calls in flight, and once the provider has refused
+ * (a 429), the window it sustains is r·L itself. Capped by the maximum workers, the budget's cap
+ * and the slide count. Without a measured limit: the configured default.
  */
 export function recommendWorkers(
   slides: number,
-  measurement: Pick<BudgetMeasurement, "ratePerSecond" | "latencySeconds" | "cap">,
+  measurement: Pick<BudgetMeasurement, "ratePerSecond" | "latencySeconds" | "limitSeen" | "window" | "cap">,
   limits: Pick<OperationsLimits, "defaultWorkers" | "maxWorkers">,
 ): WorkerRecommendation {
   const ceiling = Math.max(1, Math.min(limits.maxWorkers, measurement.cap, slides));
   const { ratePerSecond: rate, latencySeconds: latency } = measurement;
-  if (rate === null || latency === null || !(rate > 0) || !(latency > 0)) {
-    const missing = [rate === null || !(rate > 0) ? "a rate" : null, latency === null || !(latency > 0) ? "a latency" : null].filter(Boolean).join(" or ");
+  const capped = (workers: number, useful: number) => (workers < Math.ceil(useful - 1e-9) ? `, capped at ${workers}` : "");
+  if (rate !== null && rate > 0 && latency !== null && latency > 0) {
+    const useful = rate * latency;
+    const workers = Math.max(1, Math.min(Math.ceil(useful - 1e-9), ceiling));
     return {
-      workers: Math.min(limits.defaultWorkers, ceiling),
-      basis: "default",
-      usefulWorkers: null,
-      reason: `The engine has not measured ${missing} for the image budget yet, so this is the configured default (BATCH_DEFAULT_WORKERS).`,
+      workers,
+      basis: "measured",
+      usefulWorkers: useful,
+      reason: `${rate.toFixed(2)} calls/s × ${latency.toFixed(2)} s per image ≈ ${useful.toFixed(1)} useful workers${capped(workers, useful)}.`,
     };
   }
-  const useful = rate * latency;
-  const workers = Math.max(1, Math.min(Math.ceil(useful - 1e-9), ceiling));
+  if (measurement.limitSeen !== null && latency !== null && latency > 0) {
+    const useful = Math.max(1, Math.floor(measurement.window));
+    const workers = Math.min(useful, ceiling);
+    return {
+      workers,
+      basis: "measured",
+      usefulWorkers: useful,
+      reason:
+        `The provider refused calls at ${measurement.limitSeen.toFixed(1)} in flight; the engine sustains ${useful} ` +
+        `(≈ ${(useful / latency).toFixed(2)} calls/s × ${latency.toFixed(2)} s per image)${capped(workers, useful)}.`,
+    };
+  }
   return {
-    workers,
-    basis: "measured",
-    usefulWorkers: useful,
-    reason: `${rate.toFixed(2)} calls/s × ${latency.toFixed(2)} s per image ≈ ${useful.toFixed(1)} useful workers${workers < Math.ceil(useful) ? `, capped at ${workers}` : ""}.`,
+    workers: Math.min(limits.defaultWorkers, ceiling),
+    basis: "default",
+    usefulWorkers: null,
+    reason:
+      latency === null
+        ? "The engine has not measured the image budget yet (no image call has been answered), so this is the configured default (BATCH_DEFAULT_WORKERS)."
+        : "The provider has not limited the image budget yet (no 429, no slow rate), so there is no measured limit: this is the configured default (BATCH_DEFAULT_WORKERS).",
   };
 }
 
@@ -154,7 +152,7 @@ function imageMeasurement(budgets: BudgetMeasurement[]): BudgetMeasurement {
 }
 
 export async function optimalWorkers(services: OperationsServices, slides: number) {
-  const budgets = await budgetMeasurements(services);
+  const budgets = budgetMeasurements(services);
   const measurement = imageMeasurement(budgets);
   const limits = limitsOf(services.engine);
   return { slides, ...recommendWorkers(slides, measurement, limits), measurement, limits };
@@ -165,7 +163,7 @@ export async function validateConfiguration(services: OperationsServices, input:
   const limits = limitsOf(services.engine);
   const status = services.engine.status();
   const workers = clampWorkers(input.maxWorkers, services.engine.settings);
-  const budgets = await budgetMeasurements(services);
+  const budgets = budgetMeasurements(services);
   const measurement = imageMeasurement(budgets);
   const recommendation = recommendWorkers(input.slides, measurement, limits);
   const warnings: string[] = [];
@@ -185,10 +183,13 @@ export async function validateConfiguration(services: OperationsServices, input:
   }
 
   const useful = recommendation.usefulWorkers;
-  const likelyRateLimited = useful === null ? null : workers > Math.ceil(useful);
-  if (likelyRateLimited) {
+  const likelyRateLimited = useful === null ? null : workers > Math.ceil(useful - 1e-9);
+  if (likelyRateLimited && useful !== null && measurement.latencySeconds !== null) {
+    const rate = measurement.ratePerSecond ?? useful / measurement.latencySeconds;
     warnings.push(
-      `At the provider's learned rate of ${measurement.ratePerSecond!.toFixed(2)} images/s, about ${Math.ceil(useful!)} workers keep it busy; ${workers} will meet 429 rate limits (they wait and retry, so the deck is not faster).`,
+      `At the provider's learned limit (about ${rate.toFixed(2)} images/s, ${measurement.latencySeconds.toFixed(1)} s each), ` +
+        `about ${Math.ceil(useful - 1e-9)} workers keep it busy: ${workers} would meet 429 rate limits. The engine's image budget holds ` +
+        `the extra calls back instead (shared by every run generating), so they wait and the deck is no faster.`,
     );
   }
   const effectiveWorkers = Math.min(workers, input.slides, useful === null ? workers : Math.max(1, Math.ceil(useful)));

@@ -3,7 +3,7 @@
 import { AppError, notFound } from "@/server/errors";
 import { ACTIVE_RUN_STATUSES } from "@/server/generation/types";
 import type { Database } from "@/server/db";
-import { startDeckRun, type SlidesServices } from "./decks";
+import { startDeckRun, STILL_GENERATING, type SlidesServices } from "./decks";
 import { SLIDE_IMAGE_OWNER, slideIdOfTaskKey, slideTasks } from "./slides-pipeline";
 
 async function findSlide(db: Database, deckId: string, slideId: string) {
@@ -40,14 +40,23 @@ export async function updateSlide(
   await services.db.slideDeck.update({ where: { id: deck.id }, data: { updatedAt: new Date() } });
 }
 
+/** Refuses while the deck's last run is queued or running (before any change is saved). */
+async function assertDeckIdle(services: SlidesServices, deck: { lastRunId: string | null }): Promise<void> {
+  if (!deck.lastRunId) return;
+  const status = (await services.engine.runStatuses([deck.lastRunId])).get(deck.lastRunId);
+  if (status && ACTIVE_RUN_STATUSES.has(status)) throw new AppError("CONFLICT", STILL_GENERATING);
+}
+
 /** Renders one slide again (with an edited prompt when given); the image becomes a new version. */
 export async function regenerateSlide(
   services: SlidesServices,
   userId: string,
-  deck: { id: string },
+  deck: { id: string; lastRunId: string | null },
   input: { slideId: string; imagePrompt?: string },
 ): Promise<{ runId: string }> {
   let slide = await findSlide(services.db, deck.id, input.slideId);
+  // The edited prompt is kept only when the render can start; the engine still has the last word.
+  await assertDeckIdle(services, deck);
   if (input.imagePrompt !== undefined) {
     slide = await services.db.slide.update({ where: { id: slide.id }, data: { imagePrompt: input.imagePrompt, promptWritten: false } });
   }

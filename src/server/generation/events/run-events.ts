@@ -7,6 +7,11 @@ export interface RunEventPayloads {
   "queue-position": { position: number };
   "task-start": { key: string; kind: TaskKind };
   "task-retry": { key: string; attempt: number; delayMs: number; reason: string; status: number | null };
+  /**
+   * The provider refused a call for rate limiting (429): the task waits, without spending an
+   * attempt, and tries again in delayMs. `kind` is the budget the call draws from.
+   */
+  "task-wait": { key: string; kind: string; delayMs: number; reason: string };
   /** The task failed for good; a task-end with status "failed" follows. */
   "task-error": { key: string; attempts: number; error: string; status: number | null };
   /** Exactly one per task and execution: the task reached a terminal status. */
@@ -28,6 +33,7 @@ export const RUN_EVENT_TYPES = [
   "queue-position",
   "task-start",
   "task-retry",
+  "task-wait",
   "task-error",
   "task-end",
   "run-end",

@@ -2,7 +2,7 @@
 // (bounded by the run's workers), what a task's end does to its dependents (ready, or skipped when
 // it failed), and when the run ends. Admission across runs and the public API live elsewhere.
 import type { Clock } from "../clock";
-import { describeError } from "../retry-policy";
+import { describeError } from "../limits/retry-policy";
 import type { TaskTypeRegistry } from "../task-types";
 import { TERMINAL_RUN_STATUSES, TERMINAL_TASK_STATUSES, type TaskSpec } from "../types";
 import { emptyTally, runMetrics } from "./run-metrics";

@@ -1,10 +1,10 @@
 // Executes one task: checks its input against its type's schema, gives its execute() the task
 // context, and wires the context's provider calls to the global budgets, the retry policy and the
 // run's events. It decides nothing about the run: the run machine gets the outcome.
-import type { AdaptiveConcurrency } from "../adaptive-concurrency";
+import type { AdaptiveConcurrency } from "../limits/adaptive-concurrency";
 import type { Clock } from "../clock";
 import type { EngineSettings } from "../engine-settings";
-import { callProvider } from "../provider-call";
+import { callProvider } from "../limits/provider-call";
 import type { TaskContext, TaskSpec, TaskType } from "../types";
 import type { RunRecorder } from "./run-recorder";
 import { runInfo, type RunState, type TaskState } from "./run-state";
@@ -69,6 +69,7 @@ function taskContext(dependencies: TaskExecutionDependencies, run: RunState, tas
         signal,
         timeoutMs: settings.timeoutMs[budgetName] ?? settings.timeoutMs.text!,
         retry: settings.retry,
+        maxRateLimitWaitMs: settings.rateLimitMaxWaitMs,
         clock,
         random,
         nextAttempt() {
@@ -79,7 +80,6 @@ function taskContext(dependencies: TaskExecutionDependencies, run: RunState, tas
         },
         onRetry(failure, delayMs) {
           run.tally.retries++;
-          if (failure.rateLimited) run.tally.rateLimited++;
           task.lastError = failure.reason;
           recorder.setTaskStatus(run, task, "retrying");
           recorder.emit(run, "task-retry", {
@@ -89,6 +89,10 @@ function taskContext(dependencies: TaskExecutionDependencies, run: RunState, tas
             reason: failure.reason,
             status: failure.status,
           });
+        },
+        onWait(failure, delayMs) {
+          run.tally.rateLimited++;
+          recorder.emit(run, "task-wait", { key: task.key, kind: budgetName, delayMs, reason: failure.reason });
         },
         onFailure(failure) {
           if (failure.rateLimited) run.tally.rateLimited++;

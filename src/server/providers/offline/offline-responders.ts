@@ -3,13 +3,16 @@
 // the composition root passes them to createProviders, and the fake provider server reuses them.
 import type { ChatMessage } from "../types";
 
-/** Reads its input back out of the request's messages; undefined when they are not in its form. */
+/**
+ * Reads its input back out of the request's messages; undefined when they are not in its form.
+ * May answer with a promise (reading a picture's pixels is asynchronous); callers await it.
+ */
 export type OfflineResponder = (messages: ChatMessage[]) => unknown | undefined;
 export type OfflineResponders = Readonly<Record<string, OfflineResponder>>;
 
 /** The responder's answer for a request, or undefined when there is no responder or it declines. */
-export function respondOffline(responders: OfflineResponders, name: string, messages: ChatMessage[]): unknown | undefined {
+export async function respondOffline(responders: OfflineResponders, name: string, messages: ChatMessage[]): Promise<unknown | undefined> {
   // Own keys only: a request named "constructor" or "toString" must not find Object.prototype's.
   if (!Object.hasOwn(responders, name)) return undefined;
-  return responders[name]!(messages);
+  return await responders[name]!(messages);
 }

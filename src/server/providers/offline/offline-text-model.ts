@@ -18,7 +18,7 @@ export function createOfflineTextModel(model = "offline-text", responders: Offli
       if (request.signal?.aborted) {
         throw new ProviderError("The offline provider's request was aborted", { kind: "aborted", isRetryable: false });
       }
-      const candidate = answer(request, responders);
+      const candidate = await answer(request, responders);
       const parsed = request.schema.safeParse(candidate);
       if (!parsed.success) {
         throw new ProviderError(`The offline provider could not produce a valid "${request.name}" object: ${parsed.error.message}`, {
@@ -38,8 +38,8 @@ export function createOfflineTextModel(model = "offline-text", responders: Offli
   };
 }
 
-function answer(request: GenerateObjectRequest<z.ZodType>, responders: OfflineResponders): unknown {
-  const answered = respondOffline(responders, request.name, request.messages);
+async function answer(request: GenerateObjectRequest<z.ZodType>, responders: OfflineResponders): Promise<unknown> {
+  const answered = await respondOffline(responders, request.name, request.messages);
   if (answered !== undefined) return answered;
   // Seeded by the conversation, so the same request always gets the same sample.
   const seed = hashString(`${request.name}\n${request.messages.map((message) => message.content).join("\n")}`);

@@ -4,6 +4,7 @@ import type OpenAI from "openai";
 import type { ChatCompletionCreateParamsNonStreaming, ChatCompletionMessageParam } from "openai/resources/chat/completions";
 import type { z } from "zod";
 import { toProviderError } from "../provider-errors";
+import { readRateLimitHeaders } from "../rate-limit-headers";
 import { jsonSchemaFor, parseStructuredOutput, repairRequest, schemaName } from "../structured-output";
 import {
   ProviderError,
@@ -11,6 +12,7 @@ import {
   type GenerateObjectRequest,
   type GenerateObjectResult,
   type ProviderName,
+  type RateLimitSnapshot,
   type TextModel,
   type Usage,
 } from "../types";
@@ -29,7 +31,7 @@ export function createChatTextModel(options: ChatTextModelOptions): TextModel {
     messages: ChatCompletionMessageParam[],
     request: GenerateObjectRequest<z.ZodType>,
     jsonSchema: Record<string, unknown>,
-  ): Promise<{ content: string | null; usage: Usage }> {
+  ): Promise<{ content: string | null; usage: Usage; rateLimit?: RateLimitSnapshot }> {
     const body: ChatCompletionCreateParamsNonStreaming = {
       model,
       messages,
@@ -42,11 +44,13 @@ export function createChatTextModel(options: ChatTextModelOptions): TextModel {
       ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
     };
     try {
-      const completion = await client.chat.completions.create(body, {
-        signal: request.signal,
-        timeout: request.timeoutMs ?? timeoutMs,
-      });
+      // withResponse: the answer's headers carry the provider's rate-limit quotas.
+      const { data: completion, response } = await client.chat.completions
+        .create(body, { signal: request.signal, timeout: request.timeoutMs ?? timeoutMs })
+        .withResponse();
+      const rateLimit = readRateLimitHeaders(response.headers);
       return {
+        ...(rateLimit ? { rateLimit } : {}),
         content: completion.choices[0]?.message?.content ?? null,
         usage: {
           inputTokens: completion.usage?.prompt_tokens ?? 0,
@@ -71,7 +75,14 @@ export function createChatTextModel(options: ChatTextModelOptions): TextModel {
       const first = await complete(messages, request, jsonSchema);
       const firstResult = parseStructuredOutput(request.schema, first.content);
       if (firstResult.success) {
-        return { object: firstResult.data, model, usage: first.usage, durationMs: performance.now() - startedAt, repaired: false };
+        return {
+          object: firstResult.data,
+          model,
+          usage: first.usage,
+          durationMs: performance.now() - startedAt,
+          repaired: false,
+          ...(first.rateLimit ? { rateLimit: first.rateLimit } : {}),
+        };
       }
 
       // One repair: the model sees its own answer and what was wrong with it. More attempts
@@ -88,7 +99,16 @@ export function createChatTextModel(options: ChatTextModelOptions): TextModel {
       };
       const secondResult = parseStructuredOutput(request.schema, second.content);
       if (secondResult.success) {
-        return { object: secondResult.data, model, usage, durationMs: performance.now() - startedAt, repaired: true };
+        // The repair's headers are the newer view of the quotas.
+        const rateLimit = second.rateLimit ?? first.rateLimit;
+        return {
+          object: secondResult.data,
+          model,
+          usage,
+          durationMs: performance.now() - startedAt,
+          repaired: true,
+          ...(rateLimit ? { rateLimit } : {}),
+        };
       }
       throw new ProviderError(`${model} did not produce a valid "${request.name}" object after one repair attempt. ${secondResult.problem}`, {
         kind: "invalid-output",

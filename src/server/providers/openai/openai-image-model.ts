@@ -5,8 +5,9 @@ import { composeImagePrompt } from "../image-prompt";
 import { isGptImageModel, openAIImageQuality, openAIImageSize } from "../image-sizes";
 import { toPng } from "../png";
 import { toProviderError } from "../provider-errors";
+import { readRateLimitHeaders } from "../rate-limit-headers";
 import { fetchProviderImage } from "../safe-fetch";
-import { ProviderError, type ImageModel, type RenderImageRequest, type RenderImageResult } from "../types";
+import { ProviderError, type ImageModel, type RateLimitSnapshot, type RenderImageRequest, type RenderImageResult } from "../types";
 
 export interface OpenAIImageModelOptions {
   client: OpenAI;
@@ -48,9 +49,12 @@ export function createOpenAIImageModel(options: OpenAIImageModelOptions): ImageM
       const timeout = request.timeoutMs ?? timeoutMs;
       let image: Buffer;
       let revisedPrompt: string | undefined;
+      let rateLimit: RateLimitSnapshot | undefined;
       try {
-        const response = await client.images.generate(body, { signal: request.signal, timeout });
-        const first = response.data?.[0];
+        // withResponse: the answer's headers carry the provider's rate-limit quotas.
+        const { data: answer, response } = await client.images.generate(body, { signal: request.signal, timeout }).withResponse();
+        rateLimit = readRateLimitHeaders(response.headers);
+        const first = answer.data?.[0];
         revisedPrompt = first?.revised_prompt ?? undefined;
         if (first?.b64_json) image = Buffer.from(first.b64_json, "base64");
         else if (first?.url) image = await fetchProviderImage(first.url, { provider: "openai", baseUrl: baseURL, signal: request.signal, timeoutMs: timeout });
@@ -75,6 +79,7 @@ export function createOpenAIImageModel(options: OpenAIImageModelOptions): ImageM
           prompt,
         },
         durationMs: performance.now() - startedAt,
+        ...(rateLimit ? { rateLimit } : {}),
       };
     },
   };

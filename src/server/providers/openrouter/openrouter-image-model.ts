@@ -7,8 +7,9 @@ import { composeImagePrompt } from "../image-prompt";
 import { openRouterAspectRatio } from "../image-sizes";
 import { decodeDataUrl, toPng } from "../png";
 import { toProviderError } from "../provider-errors";
+import { readRateLimitHeaders } from "../rate-limit-headers";
 import { fetchProviderImage } from "../safe-fetch";
-import { ProviderError, type ImageModel, type RenderImageRequest, type RenderImageResult } from "../types";
+import { ProviderError, type ImageModel, type RateLimitSnapshot, type RenderImageRequest, type RenderImageResult } from "../types";
 
 export interface OpenRouterImageModelOptions {
   client: OpenAI;
@@ -43,8 +44,11 @@ export function createOpenRouterImageModel(options: OpenRouterImageModelOptions)
 
       const timeout = request.timeoutMs ?? timeoutMs;
       let image: Buffer;
+      let rateLimit: RateLimitSnapshot | undefined;
       try {
-        const completion = await client.chat.completions.create(body, { signal: request.signal, timeout });
+        // withResponse: the answer's headers carry the provider's rate-limit quotas, when it sends them.
+        const { data: completion, response } = await client.chat.completions.create(body, { signal: request.signal, timeout }).withResponse();
+        rateLimit = readRateLimitHeaders(response.headers);
         const message = completion.choices[0]?.message as OpenRouterImageMessage | undefined;
         const url = message?.images?.[0]?.image_url?.url;
         if (!url) {
@@ -71,6 +75,7 @@ export function createOpenRouterImageModel(options: OpenRouterImageModelOptions)
           ...(request.seed === undefined ? {} : { seed: request.seed }),
         },
         durationMs: performance.now() - startedAt,
+        ...(rateLimit ? { rateLimit } : {}),
       };
     },
   };
