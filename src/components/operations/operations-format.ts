@@ -7,11 +7,13 @@ type Measurement = RouterOutputs["operations"]["active"]["budgets"][number];
 export const REFRESH_MS = 3000;
 
 export function rateText(budget: Measurement): string {
-  return budget.ratePerSecond === null ? "not learned yet" : `${budget.ratePerSecond.toFixed(2)} calls/s`;
+  return budget.ratePerSecond === null ? "none: steering by window" : `${budget.ratePerSecond.toFixed(2)} calls/s`;
 }
 
 export function latencyText(budget: Measurement): string {
-  if (budget.latencySeconds === null) return "no measurement yet";
-  const source = budget.latencySource === "recent-slide-images" ? " (median of recent slide images)" : budget.latencySource === "engine" ? " (engine)" : "";
-  return `${budget.latencySeconds.toFixed(1)} s${source}`;
+  return budget.latencySeconds === null ? "no answer yet" : `${budget.latencySeconds.toFixed(2)} s round trip`;
+}
+
+export function limitSeenText(budget: Measurement): string {
+  return budget.limitSeen === null ? "never refused" : `refused at ${budget.limitSeen} in flight`;
 }

@@ -7,7 +7,7 @@ import { Card } from "@/components/ui/card";
 import { FormError } from "@/components/ui/field";
 import { useTRPC } from "@/trpc/react";
 import type { RouterOutputs } from "@/trpc/router-types";
-import { latencyText, rateText, REFRESH_MS } from "./operations-format";
+import { latencyText, limitSeenText, rateText, REFRESH_MS } from "./operations-format";
 import { OptimalWorkersForm } from "./optimal-workers-form";
 import { ValidateForm } from "./validate-form";
 
@@ -64,7 +64,8 @@ function ActiveCounts({ data }: { data: Active }) {
       <Card>
         <h2 className="text-lg font-semibold">Budgets</h2>
         <p className="text-sm text-stone-600">
-          Provider calls in flight per budget. The window is what the engine allows now: the cap, unless the provider pushed back.
+          Provider calls in flight per budget. The window is what the engine allows the provider now, learned from its answers and
+          429s per provider model; a learned rate means the engine paces calls instead of steering by the window.
         </p>
         <div className="mt-4 overflow-x-auto">
           <table className="w-full min-w-[40rem] text-left text-sm" aria-label="Budgets">
@@ -73,18 +74,23 @@ function ActiveCounts({ data }: { data: Active }) {
                 <th className="px-3 py-2 font-medium">Budget</th>
                 <th className="px-3 py-2 font-medium">In flight / window / cap</th>
                 <th className="px-3 py-2 font-medium">Learned rate</th>
-                <th className="px-3 py-2 font-medium">Latency</th>
+                <th className="px-3 py-2 font-medium">Round trip</th>
+                <th className="px-3 py-2 font-medium">Provider limit</th>
               </tr>
             </thead>
             <tbody className="divide-y divide-stone-100">
               {data.budgets.map((budget) => (
                 <tr key={budget.name}>
-                  <td className="px-3 py-3 font-medium">{budget.name}</td>
+                  <td className="px-3 py-3">
+                    <span className="font-medium">{budget.name}</span>
+                    <span className="block text-xs text-stone-500">{budget.identity}</span>
+                  </td>
                   <td className="px-3 py-3">
                     <WindowBar budget={budget} />
                   </td>
                   <td className="px-3 py-3">{rateText(budget)}</td>
                   <td className="px-3 py-3">{latencyText(budget)}</td>
+                  <td className="px-3 py-3">{limitSeenText(budget)}</td>
                 </tr>
               ))}
             </tbody>

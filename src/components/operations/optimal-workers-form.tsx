@@ -7,7 +7,7 @@ import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { FormError, TextField } from "@/components/ui/field";
 import { useTRPC } from "@/trpc/react";
-import { latencyText, rateText, REFRESH_MS } from "./operations-format";
+import { latencyText, limitSeenText, rateText, REFRESH_MS } from "./operations-format";
 
 export function OptimalWorkersForm() {
   const trpc = useTRPC();
@@ -31,8 +31,8 @@ export function OptimalWorkersForm() {
       <div>
         <h2 className="text-lg font-semibold">Optimal workers</h2>
         <p className="text-sm text-stone-600">
-          With a learned rate r (images per second the provider allows) and latency L (seconds per image), about r·L workers keep the
-          provider busy; more only wait or meet 429s.
+          With a learned rate r (images per second the provider allows) and round trip L (seconds per image), about r·L workers keep
+          the provider busy; more only wait. Once the provider has refused calls, the window it sustains is that r·L.
         </p>
       </div>
       <form onSubmit={submit} noValidate className="flex flex-wrap items-start gap-3" aria-label="Optimal workers">
@@ -56,11 +56,17 @@ export function OptimalWorkersForm() {
           <p className="text-sm text-stone-700">{data.reason}</p>
           <dl className="grid grid-cols-[auto_1fr] gap-x-6 gap-y-1 text-sm" aria-label="Measurements">
             <dt className="text-stone-500">Budget</dt>
-            <dd>{data.measurement.name}</dd>
+            <dd>
+              {data.measurement.name} · {data.measurement.identity}
+            </dd>
             <dt className="text-stone-500">Learned rate r</dt>
             <dd>{rateText(data.measurement)}</dd>
             <dt className="text-stone-500">Latency L</dt>
             <dd>{latencyText(data.measurement)}</dd>
+            <dt className="text-stone-500">Window now</dt>
+            <dd>
+              {data.measurement.window} in flight · {limitSeenText(data.measurement)}
+            </dd>
             <dt className="text-stone-500">r·L</dt>
             <dd>{data.usefulWorkers === null ? "—" : data.usefulWorkers.toFixed(1)}</dd>
             <dt className="text-stone-500">Caps</dt>

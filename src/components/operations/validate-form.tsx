@@ -9,7 +9,7 @@ import { Card } from "@/components/ui/card";
 import { FormError, TextField } from "@/components/ui/field";
 import { formatDuration } from "@/lib/format";
 import { useTRPC } from "@/trpc/react";
-import { latencyText, rateText, REFRESH_MS } from "./operations-format";
+import { latencyText, limitSeenText, rateText, REFRESH_MS } from "./operations-format";
 
 export function ValidateForm() {
   const trpc = useTRPC();
@@ -73,9 +73,9 @@ export function ValidateForm() {
             </dd>
             <dt className="text-stone-500">Estimated time</dt>
             <dd>{data.estimatedSeconds === null ? "unknown: no latency measured yet" : `about ${formatDuration(data.estimatedSeconds * 1000)}`}</dd>
-            <dt className="text-stone-500">Image rate / latency</dt>
+            <dt className="text-stone-500">Image budget</dt>
             <dd>
-              {rateText(data.measurement)} · {latencyText(data.measurement)}
+              {rateText(data.measurement)} · {latencyText(data.measurement)} · {limitSeenText(data.measurement)}
             </dd>
           </dl>
           {data.warnings.length ? (

@@ -1,9 +1,9 @@
 "use client";
 // "Paste an outline or markdown": each heading (or each line at the left margin) becomes a slide.
-// The server parses it as you type (slides.previewOutline, nothing stored) and names the limit a
-// slide breaks, so what the preview shows is what the deck will have.
-import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import { useEffect, useState } from "react";
+// The server parses it whenever typing pauses (slides.previewOutline, nothing stored) and names
+// the limit a slide breaks, so what the preview shows is what the deck will have.
+import { useMutation } from "@tanstack/react-query";
+import { useEffect, useRef, useState } from "react";
 import { useTRPC } from "@/trpc/react";
 import type { RouterOutputs } from "@/trpc/router-types";
 
@@ -44,14 +44,26 @@ export function OutlineEditor({
   const trpc = useTRPC();
   const settled = useSettled(outline, 300);
   const enabled = settled.trim().length > 0 && settled.length <= maxCharacters;
-  const preview = useQuery(trpc.slides.previewOutline.queryOptions({ outline: settled }, { enabled, placeholderData: keepPreviousData }));
-  const data = enabled ? (preview.data ?? null) : null;
+  // A mutation, so the outline travels in a POST body; only the answer to the latest outline counts.
+  const { mutateAsync: previewOutline, isPending: reading } = useMutation(trpc.slides.previewOutline.mutationOptions());
+  const [answer, setAnswer] = useState<{ data: OutlinePreview | null; error: string | null }>({ data: null, error: null });
+  const latest = useRef(0);
+  useEffect(() => {
+    const request = ++latest.current;
+    if (!enabled) {
+      setAnswer({ data: null, error: null });
+      return;
+    }
+    previewOutline({ outline: settled }).then(
+      (data) => request === latest.current && setAnswer({ data, error: null }),
+      (error: Error) => request === latest.current && setAnswer({ data: null, error: error.message }),
+    );
+  }, [settled, enabled, previewOutline]);
+  const data = answer.data;
   useEffect(() => onPreview(data), [data, onPreview]);
 
   const tooLong = outline.length > maxCharacters;
-  const problem = tooLong
-    ? `The outline has at most ${maxCharacters.toLocaleString("en")} characters`
-    : (data?.problem ?? (enabled ? preview.error?.message : undefined) ?? null);
+  const problem = tooLong ? `The outline has at most ${maxCharacters.toLocaleString("en")} characters` : (data?.problem ?? answer.error);
 
   return (
     <div className="space-y-4">
@@ -85,7 +97,7 @@ export function OutlineEditor({
             <span className="text-xs text-stone-500" data-testid="outline-slide-count">
               {data.slides.length} {data.slides.length === 1 ? "slide" : "slides"}
             </span>
-          ) : preview.isFetching ? (
+          ) : reading ? (
             <span className="text-xs text-stone-500">Reading…</span>
           ) : null}
         </div>
