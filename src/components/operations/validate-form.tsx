@@ -71,7 +71,7 @@ export function ValidateForm() {
             <dd>
               {data.rateLimit.recommendedWorkers} ({data.rateLimit.basis === "measured" ? "from measurements" : "the default; nothing measured"})
             </dd>
-            <dt className="text-stone-500">Estimated time</dt>
+            <dt className="text-stone-500">Rendering time, once started</dt>
             <dd>{data.estimatedSeconds === null ? "unknown: no latency measured yet" : `about ${formatDuration(data.estimatedSeconds * 1000)}`}</dd>
             <dt className="text-stone-500">Image budget</dt>
             <dd>
