@@ -53,8 +53,9 @@ test("a pasted 8-slide outline renders live at 16:9; slide 3 is regenerated with
   await expect(cards.getByRole("button", { name: /^v2/ })).toHaveCount(1);
   await third.getByRole("button", { name: "v1", exact: true }).click();
   await expect(third.getByRole("img", { name: /version 1/ })).toBeVisible();
-  await expect(third.getByRole("button", { name: "Make current" })).toBeVisible();
   await page.screenshot({ path: screenshotPath("deck-regenerated"), fullPage: true });
+  await third.getByRole("button", { name: "Make current" }).click();
+  await expect(third.getByRole("button", { name: "v1 ★" })).toBeVisible();
   await page.setViewportSize({ width: 390, height: 844 });
   await page.screenshot({ path: screenshotPath("deck-phone"), fullPage: true });
   await page.setViewportSize({ width: 1280, height: 720 });
@@ -156,4 +157,16 @@ test("with one run at a time, a second deck shows its place in line and starts w
   };
   const [firstRun, secondRun] = [await runOf(first), await runOf(second)];
   expect(Date.parse(secondRun.started_at)).toBeGreaterThanOrEqual(Date.parse(firstRun.ended_at));
+
+  // Deleting the deck asks first; a revoked key stops working at once.
+  page.once("dialog", (dialog) => dialog.accept());
+  await page.getByRole("button", { name: "Delete", exact: true }).click();
+  await expect(page).toHaveURL(/\/decks$/);
+  await expect(page.getByTestId("deck-item")).toHaveCount(1);
+  await page.getByRole("link", { name: "Team settings" }).click();
+  page.once("dialog", (dialog) => dialog.accept());
+  await page.getByRole("button", { name: "Revoke Queue check" }).click();
+  await expect(page.getByRole("list", { name: "API keys" })).toContainText("Revoked");
+  const refused = await request.get(`/api/v1/decks/${first}`, { headers: { authorization: `Bearer ${secret}` } });
+  expect(refused.status()).toBe(401);
 });
