@@ -170,3 +170,23 @@ test("with one run at a time, a second deck shows its place in line and starts w
   const refused = await request.get(`/api/v1/decks/${first}`, { headers: { authorization: `Bearer ${secret}` } });
   expect(refused.status()).toBe(401);
 });
+
+test("a deck cancelled halfway keeps its finished slides and resumes only the cancelled ones", async ({ page }) => {
+  test.setTimeout(90_000);
+  await signedInAsNewUser(page, "Tomas");
+  await createDeckFromOutline(page, { outline: markdownOutline(launchSlides.slice(0, 6)), slideCount: 6, workers: 1 });
+  const cards = page.getByTestId("slide-card");
+  await expect(cards.locator("img").first()).toBeVisible({ timeout: 30_000 });
+  await page.getByRole("button", { name: "Cancel", exact: true }).click();
+  await expect(page.getByTestId("deck-run-status")).toHaveText("Cancelled");
+  const kept = await cards.locator("img").count();
+  expect(kept).toBeGreaterThanOrEqual(1);
+  expect(kept).toBeLessThan(6);
+  await expect(cards.getByTestId("slide-state").filter({ hasText: "Cancelled" })).toHaveCount(6 - kept);
+  await page.screenshot({ path: screenshotPath("deck-cancelled"), fullPage: true });
+
+  await page.getByRole("button", { name: `Resume cancelled slides (${6 - kept})` }).click();
+  await expect(page.getByTestId("deck-run-status")).toHaveText("Done", { timeout: 60_000 });
+  await expect(cards.locator("img")).toHaveCount(6);
+  await expect(cards.getByRole("button", { name: /^v2/ })).toHaveCount(0);
+});

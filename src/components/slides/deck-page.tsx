@@ -95,10 +95,14 @@ export function DeckPage({ deckId }: { deckId: string }) {
   const runStatus = progress.run?.status ?? data.run?.status ?? null;
   const active = runStatus === "queued" || runStatus === "running";
   const queuePosition = runStatus === "queued" ? (progress.queuePosition ?? data.run?.queuePosition ?? null) : null;
-  const failedInRun = data.slides.filter((slide) => {
-    const current = currentTask(progress.tasks.get(`prompt:${slide.id}`) ?? null, progress.tasks.get(`image:${slide.id}`) ?? null);
-    return current !== null && ["failed", "skipped", "cancelled"].includes(current.task.status);
-  }).length;
+  // Slides the last run did not finish: failed (or skipped after a failed prompt), or cancelled.
+  const unfinished = { failed: 0, cancelled: 0 };
+  for (const slide of data.slides) {
+    const status = currentTask(progress.tasks.get(`prompt:${slide.id}`) ?? null, progress.tasks.get(`image:${slide.id}`) ?? null)?.task.status;
+    if (status === "failed" || status === "skipped") unfinished.failed += 1;
+    else if (status === "cancelled") unfinished.cancelled += 1;
+  }
+  const failedInRun = unfinished.failed + unfinished.cancelled;
   const withoutImage = data.slides.filter((slide) => !slide.currentImageId).length;
   const canRetry = !active && (failedInRun > 0 || withoutImage > 0);
   const hasImages = data.slides.some((slide) => slide.currentImageId);
@@ -126,7 +130,11 @@ export function DeckPage({ deckId }: { deckId: string }) {
           ) : null}
           {canRetry ? (
             <Button variant="secondary" onClick={() => retry.mutate({ deckId })} pending={retry.isPending}>
-              {failedInRun > 0 ? `Retry failed slides (${failedInRun})` : `Render ${withoutImage} missing ${withoutImage === 1 ? "slide" : "slides"}`}
+              {unfinished.failed > 0
+                ? `Retry failed slides (${failedInRun})`
+                : unfinished.cancelled > 0
+                  ? `Resume cancelled slides (${unfinished.cancelled})`
+                  : `Render ${withoutImage} missing ${withoutImage === 1 ? "slide" : "slides"}`}
             </Button>
           ) : null}
           <Button

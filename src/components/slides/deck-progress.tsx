@@ -37,6 +37,7 @@ export function DeckProgress({
   const finished = images.filter((task) => FINISHED.includes(task.status)).length;
   const total = images.length;
   const percent = total ? Math.round((finished / total) * 100) : 0;
+  const share = (count: number) => `${total ? (count / total) * 100 : 0}%`;
   const startedAt = run.startedAt ? new Date(run.startedAt).getTime() : null;
   const elapsed = startedAt ? (run.endedAt ? new Date(run.endedAt).getTime() : now) - startedAt : 0;
   const remaining = run.status === "running" && finished > 0 && total > finished ? (elapsed / finished) * (total - finished) : null;
@@ -68,14 +69,17 @@ export function DeckProgress({
         </p>
       ) : null}
       <div
-        className="h-2.5 overflow-hidden rounded-full bg-stone-100"
+        className="flex h-2.5 overflow-hidden rounded-full bg-stone-100"
         role="progressbar"
         aria-valuemin={0}
         aria-valuemax={100}
         aria-valuenow={percent}
         aria-label="Slides finished"
       >
-        <div className={`h-full rounded-full transition-all ${failed ? "bg-amber-500" : "bg-accent"}`} style={{ width: `${percent}%` }} />
+        {/* Done, failed and cancelled slides each take their share, so a cancelled run does not look complete. */}
+        <div className="h-full bg-accent transition-all" style={{ width: share(done) }} />
+        <div className="h-full bg-amber-500 transition-all" style={{ width: share(failed) }} />
+        <div className="h-full bg-stone-300 transition-all" style={{ width: share(finished - done - failed) }} />
       </div>
       {run.metrics && !active ? (
         <dl className="mt-4 grid grid-cols-2 gap-4 text-sm sm:grid-cols-4" aria-label="Run metrics">
