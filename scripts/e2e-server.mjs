@@ -1,6 +1,7 @@
 // The app as the end-to-end tests see it: a production build served on 127.0.0.1 with a fresh
 // database and data directory of its own (tests never touch ./data), generating through the real
-// OpenAI SDK path against the fake provider server on loopback, slow enough to watch progress.
+// OpenAI SDK path against the fake provider server on loopback, slow enough to watch progress,
+// with one generation run at a time.
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -38,6 +39,9 @@ Object.assign(process.env, {
   GENERATION_PROVIDER: "openai",
   OPENAI_API_KEY: "end-to-end-fake-key",
   OPENAI_BASE_URL: providerUrl,
+  // One run at a time, so the decks spec can watch a second deck wait in line and start when the
+  // first ends. The specs run one after another and wait for their runs, so the others never queue.
+  BATCH_MAX_CONCURRENT: "1",
 });
 
 buildIfNeeded();

@@ -2,7 +2,8 @@
 import { useQuery } from "@tanstack/react-query";
 import type { ComponentType, ReactNode, SVGProps } from "react";
 import { ProjectList } from "@/components/story/project-list";
-import { PersonaIcon, SlidesIcon } from "@/components/ui/icons";
+import { DeckList } from "@/components/slides/deck-list";
+import { PersonaIcon } from "@/components/ui/icons";
 import { useTRPC } from "@/trpc/react";
 
 export function Dashboard() {
@@ -30,7 +31,7 @@ export function Dashboard() {
         <EmptyState icon={PersonaIcon} text="No personas yet. Personas created by anyone in this team will be listed here and shared with every member." />
       </Section>
       <Section title="Slide decks" description="One consistent image per slide, generated in batches from your slide texts and a style.">
-        <EmptyState icon={SlidesIcon} text="No slide decks yet. Decks will show here with a thumbnail per slide." />
+        <DeckList />
       </Section>
     </div>
   );

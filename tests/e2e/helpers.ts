@@ -40,3 +40,31 @@ export async function signedInAsNewUser(page: Page, name: string): Promise<E2eUs
 export function screenshotPath(name: string) {
   return path.join("test-results", "screenshots", `${name}.png`);
 }
+
+/** A markdown outline with one `#` heading per slide, text under each. */
+export function markdownOutline(slides: ReadonlyArray<{ title: string; text?: string; prompt?: string }>): string {
+  return slides
+    .map((slide) => [`# ${slide.title}`, slide.text ?? "", slide.prompt ? `Prompt: ${slide.prompt}` : ""].filter(Boolean).join("\n"))
+    .join("\n\n");
+}
+
+/**
+ * Creates a deck from a pasted outline on /decks/new, waits for the server's preview to count
+ * `slideCount` slides, submits, and lands on the deck's page.
+ */
+export async function createDeckFromOutline(
+  page: Page,
+  options: { outline: string; slideCount: number; aspectRatio?: "16:9" | "4:3" | "1:1" | "9:16"; workers?: number; screenshot?: string },
+) {
+  await page.goto("/decks/new");
+  await page.getByRole("tab", { name: "Paste an outline or markdown" }).click();
+  await page.getByLabel("Outline or markdown").fill(options.outline);
+  await expect(page.getByTestId("outline-slide-count")).toHaveText(`${options.slideCount} slides`);
+  await page.getByRole("radio", { name: options.aspectRatio ?? "16:9" }).check();
+  if (options.workers !== undefined) await page.getByLabel("Workers").fill(String(options.workers));
+  if (options.screenshot) await page.screenshot({ path: screenshotPath(options.screenshot), fullPage: true });
+  await page.getByRole("button", { name: `Create deck and render ${options.slideCount} slides` }).click();
+  await expect(page.getByText("Slide deck", { exact: true })).toBeVisible();
+  await expect(page.getByTestId("slide-card")).toHaveCount(options.slideCount);
+  return page.url().split("/decks/")[1]!;
+}

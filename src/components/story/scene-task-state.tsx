@@ -1,7 +1,8 @@
 "use client";
 // The pill in a scene card's corner: where the scene's prompt or picture task stands.
-import { useEffect, useState, type ReactNode } from "react";
+import type { ReactNode } from "react";
 import type { LiveTask } from "@/components/runs/use-run-progress";
+import { useSecondsUntil } from "@/components/runs/use-seconds-until";
 import { formatDuration } from "@/lib/format";
 
 export function TaskState({
@@ -58,22 +59,6 @@ export function TaskState({
         <Pill tone="idle">Prompt ready</Pill>
       );
   }
-}
-
-/** Whole seconds left until `until` (epoch ms), ticking down; 0 once it has passed or without one. */
-function useSecondsUntil(until: number | null): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    if (until === null) return;
-    setNow(Date.now());
-    const timer = setInterval(() => {
-      const current = Date.now();
-      setNow(current);
-      if (current >= until) clearInterval(timer);
-    }, 250);
-    return () => clearInterval(timer);
-  }, [until]);
-  return until === null ? 0 : Math.max(0, Math.ceil((until - now) / 1000));
 }
 
 function shorten(text: string) {
