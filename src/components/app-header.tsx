@@ -11,6 +11,7 @@ import { useTRPC } from "@/trpc/react";
 
 const links = [
   { href: "/dashboard", label: "Dashboard" },
+  { href: "/personas", label: "Personas" },
   { href: "/team", label: "Team settings" },
 ];
 
@@ -35,7 +36,7 @@ export function AppHeader({ userName }: { userName: string }) {
             <Link
               key={link.href}
               href={link.href}
-              aria-current={pathname === link.href ? "page" : undefined}
+              aria-current={pathname === link.href || pathname.startsWith(`${link.href}/`) ? "page" : undefined}
               className="rounded-lg px-3 py-1.5 text-sm text-stone-600 hover:bg-stone-100 aria-[current=page]:bg-stone-100 aria-[current=page]:font-medium aria-[current=page]:text-stone-900"
             >
               {link.label}

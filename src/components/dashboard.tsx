@@ -1,8 +1,9 @@
 "use client";
 import { useQuery } from "@tanstack/react-query";
 import type { ComponentType, ReactNode, SVGProps } from "react";
+import { PersonaList } from "@/components/personas/persona-list";
 import { ProjectList } from "@/components/story/project-list";
-import { PersonaIcon, SlidesIcon } from "@/components/ui/icons";
+import { SlidesIcon } from "@/components/ui/icons";
 import { useTRPC } from "@/trpc/react";
 
 export function Dashboard() {
@@ -27,7 +28,7 @@ export function Dashboard() {
         title="Personas"
         description="Build a character persona from an image or a description: voice, posting strategy, example posts and a character book."
       >
-        <EmptyState icon={PersonaIcon} text="No personas yet. Personas created by anyone in this team will be listed here and shared with every member." />
+        <PersonaList limit={6} />
       </Section>
       <Section title="Slide decks" description="One consistent image per slide, generated in batches from your slide texts and a style.">
         <EmptyState icon={SlidesIcon} text="No slide decks yet. Decks will show here with a thumbnail per slide." />

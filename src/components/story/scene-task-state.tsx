@@ -61,7 +61,7 @@ export function TaskState({
 }
 
 /** Whole seconds left until `until` (epoch ms), ticking down; 0 once it has passed or without one. */
-function useSecondsUntil(until: number | null): number {
+export function useSecondsUntil(until: number | null): number {
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
     if (until === null) return;
