@@ -24,6 +24,6 @@ test("refuses an archive whose stored data was changed", async () => {
   const archive = await zipOf({ "a.txt": "first " }, false);
   expect(readZip(archive)[0]!.data.toString()).toBe("first ".repeat(50));
   // Stored (not deflated), the first entry's data starts after its 30-byte local header and name.
-  archive[30 + "a.txt".length + 2] ^= 0xff;
+  archive[30 + "a.txt".length + 2]! ^= 0xff;
   expect(() => readZip(archive)).toThrow("a.txt does not match its CRC-32");
 });

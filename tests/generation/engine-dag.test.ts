@@ -47,6 +47,23 @@ engine.registerTaskTypes([
   defineTaskType({ name: "pipeline.image", budget: "image", ...step }),
 ]);
 
+/** Registers a task type whose provider call waits until the test releases it; returns the releases. */
+function registerHeldTaskType(name: string): Array<() => void> {
+  const release: Array<() => void> = [];
+  engine.registerTaskTypes([
+    defineTaskType({
+      name,
+      budget: "text",
+      input: z.null(),
+      async execute(_input, context) {
+        await context.callProvider("text", () => new Promise<void>((resolve) => release.push(resolve)));
+        return null;
+      },
+    }),
+  ]);
+  return release;
+}
+
 async function events(runId: string): Promise<RunEvent[]> {
   return engine.eventsAfter(runId, 0);
 }
@@ -138,18 +155,7 @@ describe("a run's DAG", () => {
   });
 
   test("runs beyond the number allowed at once wait in line and are told their position", async () => {
-    const release: Array<() => void> = [];
-    engine.registerTaskTypes([
-      defineTaskType({
-        name: "held.only",
-        budget: "text",
-        input: z.null(),
-        async execute(_input, context) {
-          await context.callProvider("text", () => new Promise<void>((resolve) => release.push(resolve)));
-          return null;
-        },
-      }),
-    ]);
+    const release = registerHeldTaskType("held.only");
     const first = await engine.submitRun({ kind: "held", ...owner, tasks: [{ key: "only", type: "held.only" }] });
     const second = await engine.submitRun({ kind: "held", ...owner, tasks: [{ key: "only", type: "held.only" }] });
     const third = await engine.submitRun({ kind: "held", ...owner, tasks: [{ key: "only", type: "held.only" }] });
@@ -236,18 +242,7 @@ describe("task types", () => {
 
 describe("exclusive subjects", () => {
   test("a second run of the same subject is refused while the first is active, and allowed after", async () => {
-    const release: Array<() => void> = [];
-    engine.registerTaskTypes([
-      defineTaskType({
-        name: "exclusive.held",
-        budget: "text",
-        input: z.null(),
-        async execute(_input, context) {
-          await context.callProvider("text", () => new Promise<void>((resolve) => release.push(resolve)));
-          return null;
-        },
-      }),
-    ]);
+    const release = registerHeldTaskType("exclusive.held");
     const request = {
       kind: "exclusive",
       ...owner,

@@ -3,39 +3,33 @@
 import fs from "node:fs";
 import path from "node:path";
 import { isTrackedEnvelope } from "@trpc/server";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { createRunsRouter } from "@/server/api/routers/runs";
 import { createCallerFactory, createInnerContext, createTRPCRouter } from "@/server/api/trpc";
-import type { Auth } from "@/server/auth";
 import type { Engine } from "@/server/generation/engine";
 import type { RunEvent } from "@/server/generation/events/run-events";
 import { startFakeProvider, type FakeProvider } from "../fake-provider/server";
-import { createTestAuth, createUserWithTeam, type TestUser } from "../helpers/accounts";
-import { createTestDatabase, type TestDatabase } from "../helpers/database";
+import type { TestUser } from "../helpers/accounts";
+import type { TestDatabase } from "../helpers/database";
+import { describe, expect, test } from "../helpers/fixtures";
 import { createTestEngine, imageTaskType, imageTasks } from "./engine-fixtures";
 
 let database: TestDatabase;
-let auth: Auth;
 let fake: FakeProvider;
 let engine: Engine;
 let alice: TestUser;
 let bob: TestUser;
 
-beforeAll(async () => {
-  database = await createTestDatabase();
-  auth = createTestAuth(database.db);
-  alice = await createUserWithTeam(auth, database.db, "Alice");
-  bob = await createUserWithTeam(auth, database.db, "Bob");
+test.beforeAll(async ({ database: fileDatabase, alice: owner, bob: outsider }) => {
+  [database, alice, bob] = [fileDatabase, owner, outsider];
   fake = await startFakeProvider({ latencyMs: 15, seed: 3 });
   const directory = path.join(database.directory, "images");
   fs.mkdirSync(directory, { recursive: true });
   engine = createTestEngine(database);
   engine.registerTaskTypes([imageTaskType({ baseUrl: fake.url, directory })]);
 });
-afterAll(async () => {
+test.afterAll(async () => {
   await engine.shutdown();
   await fake.close();
-  await database.cleanup();
 });
 
 const createCaller = createCallerFactory(createTRPCRouter({ runs: createRunsRouter(() => engine) }));
@@ -142,7 +136,7 @@ describe("runs procedures for members", () => {
 
 describe("runs procedures for non-members", () => {
   let runId: string;
-  beforeAll(async () => {
+  test.beforeAll(async () => {
     runId = await submitFor(alice);
     await engine.waitForRun(runId);
   });

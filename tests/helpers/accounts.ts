@@ -46,3 +46,10 @@ export function callerFor(db: Database, user: TestUser | null, teamId: string | 
     }),
   );
 }
+
+/** The headers of a browser signed in as `user` (its session cookie). */
+export async function signedInHeaders(auth: Auth, user: TestUser): Promise<Headers> {
+  const response = await auth.api.signInEmail({ body: { email: user.email, password: user.password }, asResponse: true });
+  const cookie = (response.headers.get("set-cookie") ?? "").split(";")[0]!;
+  return new Headers({ cookie });
+}

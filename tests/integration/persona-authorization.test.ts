@@ -2,15 +2,16 @@
 // admins change every persona, members their own). Alice (team A) owns a persona, a batch, a share
 // link and an upload; Bob (another team) gets NOT_FOUND from every procedure and route that names
 // them, as for things that do not exist; a signed-out caller is told to sign in.
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { afterAll } from "vitest";
 import { handleCardExport, handleCardImport, handleUpload, handleUploadFile } from "@/server/api/persona-routes";
 import type { Auth } from "@/server/auth";
 import { findImage } from "@/server/features/images/images";
 import type { PersonaView } from "@/server/features/persona/persona-view";
 import { storeUploads } from "@/server/features/persona/uploads";
 import sharp from "sharp";
-import { createTestAuth, createUserWithTeam, type TestUser } from "../helpers/accounts";
-import { createTestDatabase, type TestDatabase } from "../helpers/database";
+import { createUserWithTeam, signedInHeaders, type TestUser } from "../helpers/accounts";
+import type { TestDatabase } from "../helpers/database";
+import { describe, expect, test } from "../helpers/fixtures";
 import { createPersonaTestServices, type PersonaCaller, type PersonaTestServices } from "../helpers/persona-services";
 
 let database: TestDatabase;
@@ -25,22 +26,16 @@ let batchId: string;
 let linkId: string;
 let uploadId: string;
 
-async function signedInHeaders(user: TestUser): Promise<Headers> {
-  const response = await auth.api.signInEmail({ body: { email: user.email, password: user.password }, asResponse: true });
-  return new Headers({ cookie: (response.headers.get("set-cookie") ?? "").split(";")[0]! });
-}
-
 async function join(user: TestUser, role: "member" | "admin") {
-  const invitation = await auth.api.createInvitation({ body: { email: user.email, role, organizationId: alice.teamId }, headers: await signedInHeaders(alice) });
-  await auth.api.acceptInvitation({ body: { invitationId: invitation.id }, headers: await signedInHeaders(user) });
+  const invitation = await auth.api.createInvitation({ body: { email: user.email, role, organizationId: alice.teamId }, headers: await signedInHeaders(auth, alice) });
+  await auth.api.acceptInvitation({ body: { invitationId: invitation.id }, headers: await signedInHeaders(auth, user) });
 }
 
 const picture = () => sharp({ create: { width: 64, height: 64, channels: 3, background: "#884422" } }).png().toBuffer();
 
-beforeAll(async () => {
-  database = await createTestDatabase();
-  auth = createTestAuth(database.db);
-  [alice, bob, carol, dave] = await Promise.all(["Alice", "Bob", "Carol", "Dave"].map((name) => createUserWithTeam(auth, database.db, name)));
+test.beforeAll(async ({ database: fileDatabase, auth: fileAuth, alice: owner, bob: outsider, carol: member }) => {
+  [database, auth, alice, bob, carol] = [fileDatabase, fileAuth, owner, outsider, member];
+  dave = await createUserWithTeam(auth, database.db, "Dave");
   testServices = createPersonaTestServices({ db: database.db });
   const asAlice = testServices.caller(alice);
   const created = await asAlice.persona.createFromDescription({ description: "Ada Quill, 31, a clockmaker who loves tides", options: { postCount: 1 } });
@@ -57,7 +52,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await testServices?.close();
-  await database.cleanup();
 });
 
 const ids = () => ({ personaId: persona.id });

@@ -1,16 +1,16 @@
 // Batches: descriptions read from lines, CSV or JSON with per-line problems; twenty personas in one
 // run that never has more provider calls in flight than the budget allows; the batch's stage grid
 // and counts; failed stages of the batch retried in one more run.
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
-import type { Auth } from "@/server/auth";
+import { afterAll, beforeEach } from "vitest";
 import { OFFLINE_RESPONDERS } from "@/server/domains";
 import { parseEnv } from "@/server/env";
 import { parseBatch } from "@/server/features/persona/batch-input";
 import { createProviders } from "@/server/providers/create-providers";
 import { offlineAnswers } from "../fake-provider/offline-answers";
 import { startFakeProvider, type FakeAttempt, type FakeProvider } from "../fake-provider/server";
-import { createTestAuth, createUserWithTeam, type TestUser } from "../helpers/accounts";
-import { createTestDatabase, type TestDatabase } from "../helpers/database";
+import type { TestUser } from "../helpers/accounts";
+import type { TestDatabase } from "../helpers/database";
+import { describe, expect, test } from "../helpers/fixtures";
 import { createPersonaTestServices, type PersonaCaller, type PersonaTestServices } from "../helpers/persona-services";
 
 const MAX_CONCURRENT = 4;
@@ -79,7 +79,6 @@ function peakOf(attempts: FakeAttempt[]): number {
 
 describe("a batch run against the fake provider server", () => {
   let database: TestDatabase;
-  let auth: Auth;
   let alice: TestUser;
   let fake: FakeProvider;
   let testServices: PersonaTestServices;
@@ -87,10 +86,8 @@ describe("a batch run against the fake provider server", () => {
   const answers = offlineAnswers(OFFLINE_RESPONDERS);
   const descriptions = Array.from({ length: 20 }, (_, index) => `Persona ${index + 1}: a ${30 + index}-year-old gardener in Bergen who loves birdwatching`);
 
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    auth = createTestAuth(database.db);
-    alice = await createUserWithTeam(auth, database.db, "Alice");
+  test.beforeAll(async ({ database: fileDatabase, alice: owner }) => {
+    [database, alice] = [fileDatabase, owner];
     fake = await startFakeProvider({ latencyMs: { min: 20, max: 40 }, seed: 7 });
     const providers = createProviders(parseEnv({ GENERATION_PROVIDER: "openai", OPENAI_API_KEY: "test", OPENAI_BASE_URL: fake.url }));
     testServices = createPersonaTestServices({
@@ -103,7 +100,6 @@ describe("a batch run against the fake provider server", () => {
   afterAll(async () => {
     await testServices.close();
     await fake.close();
-    await database.cleanup();
   });
   beforeEach(() => {
     fake.respondWith(answers);

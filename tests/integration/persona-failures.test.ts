@@ -1,21 +1,18 @@
 // One failed stage never sinks the others: against the fake provider server, a stage whose calls
 // fail for good ends failed with its reason, the stages that need it end skipped (and say why),
 // everything else succeeds; retrying redoes only what failed and what it left skipped.
-import { afterAll, beforeAll, beforeEach, describe, expect, test, vi } from "vitest";
-import type { Auth } from "@/server/auth";
+import { afterAll, beforeEach, vi } from "vitest";
 import { OFFLINE_RESPONDERS } from "@/server/domains";
 import { parseEnv } from "@/server/env";
 import { createProviders } from "@/server/providers/create-providers";
 import { offlineAnswers } from "../fake-provider/offline-answers";
 import { startFakeProvider, type FakeProvider, type FakeRequest } from "../fake-provider/server";
-import { createTestAuth, createUserWithTeam, type TestUser } from "../helpers/accounts";
-import { createTestDatabase, type TestDatabase } from "../helpers/database";
+import type { TestUser } from "../helpers/accounts";
+import { describe, expect, test } from "../helpers/fixtures";
 import { createPersonaTestServices, type PersonaCaller, type PersonaTestServices } from "../helpers/persona-services";
 
 const DESCRIPTION = "Ines Duarte, 41, a potter in Porto who loves sea swimming and old maps. Patient, dry and generous.";
 
-let database: TestDatabase;
-let auth: Auth;
 let alice: TestUser;
 let fake: FakeProvider;
 let testServices: PersonaTestServices;
@@ -34,10 +31,8 @@ function failing(names: string[], images = false) {
   });
 }
 
-beforeAll(async () => {
-  database = await createTestDatabase();
-  auth = createTestAuth(database.db);
-  alice = await createUserWithTeam(auth, database.db, "Alice");
+test.beforeAll(async ({ database, alice: owner }) => {
+  alice = owner;
   fake = await startFakeProvider({ latencyMs: 2 });
   const providers = createProviders(parseEnv({ GENERATION_PROVIDER: "openai", OPENAI_API_KEY: "test", OPENAI_BASE_URL: fake.url }));
   testServices = createPersonaTestServices({ db: database.db, providers });
@@ -46,7 +41,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await testServices.close();
   await fake.close();
-  await database.cleanup();
 });
 beforeEach(() => fake.respondWith(answers));
 

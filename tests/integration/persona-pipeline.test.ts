@@ -3,16 +3,16 @@
 // the stages (4–7 start as soon as 1 ends, beside 2 → 3).
 import fs from "node:fs";
 import sharp from "sharp";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import type { Auth } from "@/server/auth";
+import { afterAll, beforeAll } from "vitest";
 import { OFFLINE_RESPONDERS } from "@/server/domains";
 import { parseEnv } from "@/server/env";
 import { storeUploads } from "@/server/features/persona/uploads";
 import { createProviders } from "@/server/providers/create-providers";
 import { offlineAnswers } from "../fake-provider/offline-answers";
 import { startFakeProvider, type FakeProvider } from "../fake-provider/server";
-import { createTestAuth, createUserWithTeam, type TestUser } from "../helpers/accounts";
-import { createTestDatabase, type TestDatabase } from "../helpers/database";
+import type { TestUser } from "../helpers/accounts";
+import type { TestDatabase } from "../helpers/database";
+import { describe, expect, test } from "../helpers/fixtures";
 import { createPersonaTestServices, type PersonaCaller, type PersonaTestServices } from "../helpers/persona-services";
 
 const MAYA =
@@ -20,15 +20,11 @@ const MAYA =
   "She is curious, stubborn and warm, and posts about ocean conservation.";
 
 let database: TestDatabase;
-let auth: Auth;
 let alice: TestUser;
 
-beforeAll(async () => {
-  database = await createTestDatabase();
-  auth = createTestAuth(database.db);
-  alice = await createUserWithTeam(auth, database.db, "Alice");
+test.beforeAll(({ database: fileDatabase, alice: owner }) => {
+  [database, alice] = [fileDatabase, owner];
 });
-afterAll(() => database.cleanup());
 
 describe("with the offline provider", () => {
   let testServices: PersonaTestServices;
@@ -104,10 +100,14 @@ describe("with the offline provider", () => {
       code: "BAD_REQUEST",
       message: expect.stringContaining("age"),
     });
+    const post = before.posts.items[0]!.current!.data;
+    expect(await caller.persona.updatePost({ personaId, position: 0, data: { ...post, text: "Edited by hand." } })).toMatchObject({ version: 2 });
+    await expect(caller.persona.updatePost({ personaId, position: 10, data: post })).rejects.toMatchObject({ code: "NOT_FOUND" });
     await caller.persona.restoreVersion({ personaId, stage: "core", version: 1 });
     const restored = await caller.persona.get({ personaId });
     expect(restored.stages.core.current).toMatchObject({ version: 3, origin: "restored", data: before.stages.core.current!.data });
     expect(restored.name).toBe("Maya Chen");
+    expect(restored.posts.items[0]).toMatchObject({ versions: 2, current: { origin: "edited", data: { text: "Edited by hand." } } });
   });
 
   test("regenerates one stage with the stages that read it, and one post alone", async () => {
@@ -196,5 +196,17 @@ describe("with the openai provider against the fake provider server", () => {
     const criticalPath = duration("core") + Math.max(duration("strategy") + Math.max(...posts), ...["network", "authenticity", "visual", "book"].map(duration));
     expect(run.endedAt!.getTime() - run.startedAt!.getTime()).toBeLessThan(criticalPath * 1.05 + 40);
     expect(makespan).toBeGreaterThan(3 * LATENCY_MS);
+  });
+
+  test("sends an uploaded picture to the vision model as a data URL, and the answer reads its pixels", async () => {
+    const picture = await sharp({ create: { width: 500, height: 800, channels: 3, background: { r: 190, g: 40, b: 40 } } }).png().toBuffer();
+    const [upload] = await storeUploads(testServices.services, { userId: alice.id, teamId: alice.teamId }, [{ name: "red.png", bytes: picture }]);
+    if (!upload?.ok) throw new Error("The upload was refused");
+    fake.reset();
+    const { personaId, runId } = await testServices.caller(alice).persona.createFromPicture({ uploadId: upload.uploadId, options: { postCount: 1, avatar: false } });
+    expect((await testServices.services.engine.waitForRun(runId)).status).toBe("succeeded");
+    const core = (await testServices.caller(alice).persona.get({ personaId })).stages.core.current!.data;
+    expect(core.appearance).toMatch(/red/);
+    expect(core.backstory).toMatch(/upright portrait/);
   });
 });

@@ -1,26 +1,23 @@
 // Share links: a signed-out reader sees one persona, read-only, with nothing else of its team; the
 // token is shown once and stored only as a hash; links expire and can be revoked, and then answer
 // exactly like a token that never existed (404 from the routes too).
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { afterAll } from "vitest";
 import { handleSharedAvatar, handleSharedCard } from "@/server/api/persona-routes";
-import type { Auth } from "@/server/auth";
 import { hashToken, readSharedPersona } from "@/server/features/persona/share-links";
-import { createTestAuth, createUserWithTeam, type TestUser } from "../helpers/accounts";
-import { createTestDatabase, type TestDatabase } from "../helpers/database";
+import type { TestUser } from "../helpers/accounts";
+import type { TestDatabase } from "../helpers/database";
+import { describe, expect, test } from "../helpers/fixtures";
 import { createPersonaTestServices, type PersonaTestServices } from "../helpers/persona-services";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 let database: TestDatabase;
-let auth: Auth;
 let testServices: PersonaTestServices;
 let alice: TestUser;
 let personaId: string;
 
-beforeAll(async () => {
-  database = await createTestDatabase();
-  auth = createTestAuth(database.db);
-  alice = await createUserWithTeam(auth, database.db, "Alice");
+test.beforeAll(async ({ database: fileDatabase, alice: owner }) => {
+  [database, alice] = [fileDatabase, owner];
   testServices = createPersonaTestServices({ db: database.db });
   const created = await testServices.caller(alice).persona.createFromDescription({
     description: "Noor Haddad, 27, a night-shift nurse in Glasgow who loves synth music and crosswords. Witty and blunt.",
@@ -31,7 +28,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await testServices?.close();
-  await database.cleanup();
 });
 
 const asAlice = () => testServices.caller(alice).persona;

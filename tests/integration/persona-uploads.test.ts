@@ -8,27 +8,23 @@ import encodeChunks from "png-chunks-encode";
 import extractChunks from "png-chunks-extract";
 import * as pngText from "png-chunk-text";
 import sharp from "sharp";
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { afterAll, beforeEach } from "vitest";
 import { handleUpload } from "@/server/api/persona-routes";
-import type { Auth } from "@/server/auth";
-import { createTestAuth, createUserWithTeam, type TestUser } from "../helpers/accounts";
-import { createTestDatabase, type TestDatabase } from "../helpers/database";
+import type { TestUser } from "../helpers/accounts";
+import type { TestDatabase } from "../helpers/database";
+import { describe, expect, test } from "../helpers/fixtures";
 import { createPersonaTestServices, type PersonaTestServices } from "../helpers/persona-services";
 
 let database: TestDatabase;
-let auth: Auth;
 let testServices: PersonaTestServices;
 let alice: TestUser;
 
-beforeAll(async () => {
-  database = await createTestDatabase();
-  auth = createTestAuth(database.db);
-  alice = await createUserWithTeam(auth, database.db, "Alice");
+test.beforeAll(async ({ database: fileDatabase, alice: owner }) => {
+  [database, alice] = [fileDatabase, owner];
   testServices = createPersonaTestServices({ db: database.db });
 });
 afterAll(async () => {
   await testServices?.close();
-  await database.cleanup();
 });
 beforeEach(async () => {
   await database.db.personaUpload.deleteMany();

@@ -2,7 +2,6 @@
 // team) gets NOT_FOUND from every story and run procedure and the export, exactly as for a project
 // that does not exist, and from the image route's check exactly as for an image that does not
 // exist; a signed-out caller is told to sign in; Carol, invited into team A, reads it.
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { Auth } from "@/server/auth";
 import { parseEnv } from "@/server/env";
 import { findImage, imageFile } from "@/server/features/images/images";
@@ -10,8 +9,9 @@ import { exportProject } from "@/server/features/story/project-export";
 import type { ProjectView } from "@/server/features/story/projects";
 import { storyOfflineResponders } from "@/server/features/story/story-offline";
 import { createProviders } from "@/server/providers/create-providers";
-import { createTestAuth, createUserWithTeam, type TestUser } from "../helpers/accounts";
-import { createTestDatabase, type TestDatabase } from "../helpers/database";
+import { signedInHeaders, type TestUser } from "../helpers/accounts";
+import type { TestDatabase } from "../helpers/database";
+import { describe, expect, test } from "../helpers/fixtures";
 import { createStoryTestServices, type StoryCaller, type StoryTestServices } from "../helpers/story-services";
 
 const STORY =
@@ -26,12 +26,9 @@ let bob: TestUser;
 let carol: TestUser;
 let project: ProjectView;
 
-beforeAll(async () => {
-  database = await createTestDatabase();
-  auth = createTestAuth(database.db);
-  alice = await createUserWithTeam(auth, database.db, "Alice");
-  bob = await createUserWithTeam(auth, database.db, "Bob");
-  carol = await createUserWithTeam(auth, database.db, "Carol");
+// The whole file works on one project; the fixtures are kept for the helpers below.
+test.beforeAll(async ({ database: fileDatabase, auth: fileAuth, alice: owner, bob: outsider, carol: invited }) => {
+  [database, auth, alice, bob, carol] = [fileDatabase, fileAuth, owner, outsider, invited];
   testServices = createStoryTestServices({ db: database.db, providers: createProviders(parseEnv({ GENERATION_PROVIDER: "offline" }), { offlineResponders: storyOfflineResponders }) });
 
   const { projectId, runId } = await testServices.caller(alice).story.create({
@@ -47,9 +44,8 @@ beforeAll(async () => {
   if (run.status !== "succeeded") throw new Error(`The project's run ended ${run.status}`);
   project = await testServices.caller(alice).story.get({ projectId });
 });
-afterAll(async () => {
+test.afterAll(async () => {
   await testServices?.close();
-  await database.cleanup();
 });
 
 /** Reads a subscription to its end (or its first error). */
@@ -178,14 +174,14 @@ describe("a signed-out caller", () => {
 });
 
 describe("a teammate invited into Alice's team", () => {
-  beforeAll(async () => {
+  test.beforeAll(async () => {
     const invitation = await auth.api.createInvitation({
       body: { email: carol.email, role: "member", organizationId: alice.teamId },
-      headers: await signedInHeaders(alice),
+      headers: await signedInHeaders(auth, alice),
     });
     // Before accepting, Carol is an outsider like Bob.
     await expect(testServices.caller(carol).story.get({ projectId: project.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
-    await auth.api.acceptInvitation({ body: { invitationId: invitation.id }, headers: await signedInHeaders(carol) });
+    await auth.api.acceptInvitation({ body: { invitationId: invitation.id }, headers: await signedInHeaders(auth, carol) });
   });
 
   test("reads the project, its run, its images and its export", async () => {
@@ -203,9 +199,3 @@ describe("a teammate invited into Alice's team", () => {
     expect((await new Response(stream).arrayBuffer()).byteLength).toBeGreaterThan(0);
   });
 });
-
-async function signedInHeaders(user: TestUser): Promise<Headers> {
-  const response = await auth.api.signInEmail({ body: { email: user.email, password: user.password }, asResponse: true });
-  const cookie = (response.headers.get("set-cookie") ?? "").split(";")[0]!;
-  return new Headers({ cookie });
-}

@@ -4,8 +4,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import sharp from "sharp";
-import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
-import type { Auth } from "@/server/auth";
+import { vi } from "vitest";
 import { parseEnv } from "@/server/env";
 import { exportProject } from "@/server/features/story/project-export";
 import type { CreateProjectInput } from "@/server/features/story/project-input";
@@ -14,9 +13,10 @@ import { SCENE_IMAGE_OWNER } from "@/server/features/story/story-pipeline";
 import { createProviders } from "@/server/providers/create-providers";
 import type { ImageModel, Providers } from "@/server/providers/types";
 import { startFakeProvider, type FakeProvider } from "../fake-provider/server";
-import { createTestAuth, createUserWithTeam, type TestUser } from "../helpers/accounts";
+import type { TestUser } from "../helpers/accounts";
+import type { TestDatabase } from "../helpers/database";
+import { describe, expect, test } from "../helpers/fixtures";
 import { readZip } from "../helpers/zip";
-import { createTestDatabase, type TestDatabase } from "../helpers/database";
 import { createStoryTestServices, type StoryCaller, type StoryTestServices } from "../helpers/story-services";
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -37,15 +37,11 @@ function projectInput(overrides: Partial<CreateProjectInput> = {}): CreateProjec
 }
 
 let database: TestDatabase;
-let auth: Auth;
 let alice: TestUser;
 
-beforeAll(async () => {
-  database = await createTestDatabase();
-  auth = createTestAuth(database.db);
-  alice = await createUserWithTeam(auth, database.db, "Alice");
+test.beforeAll(async ({ database: fileDatabase, alice: owner }) => {
+  [database, alice] = [fileDatabase, owner];
 });
-afterAll(() => database.cleanup());
 
 /**
  * Offline providers whose image calls can be held back, so a test can act while a run is
@@ -95,11 +91,11 @@ describe("with the offline provider", () => {
   let testServices: StoryTestServices;
   let caller: StoryCaller;
 
-  beforeAll(() => {
+  test.beforeAll(() => {
     testServices = createStoryTestServices({ db: database.db, providers: gate.providers });
     caller = testServices.caller(alice);
   });
-  afterAll(async () => {
+  test.afterAll(async () => {
     gate.releaseImages();
     await testServices.close();
   });
@@ -367,7 +363,7 @@ describe("with the openai provider against the fake provider server", () => {
   let testServices: StoryTestServices;
   let caller: StoryCaller;
 
-  beforeAll(async () => {
+  test.beforeAll(async () => {
     fake = await startFakeProvider({ latencyMs: 5 });
     const providers = createProviders(parseEnv({ GENERATION_PROVIDER: "openai", OPENAI_API_KEY: "test", OPENAI_BASE_URL: fake.url }));
     // Rate limits and injected failures both use up attempts; give each call enough of them.
@@ -378,7 +374,7 @@ describe("with the openai provider against the fake provider server", () => {
     });
     caller = testServices.caller(alice);
   });
-  afterAll(async () => {
+  test.afterAll(async () => {
     await testServices.close();
     await fake.close();
   });

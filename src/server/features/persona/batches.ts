@@ -7,7 +7,7 @@ import type { Persona } from "@/generated/prisma/client";
 import type { Database } from "@/server/db";
 import { AppError, notFound } from "@/server/errors";
 import { isTeamMember, type TeamRole } from "@/server/features/teams/membership";
-import type { RunStatus } from "@/server/generation/types";
+import { ACTIVE_RUN_STATUSES, type RunStatus } from "@/server/generation/types";
 import { parseBatch, type BatchFormat } from "./batch-input";
 import { canEditPersona } from "./persona-access";
 import { planRetry } from "./persona-edits";
@@ -153,7 +153,7 @@ export async function retryBatch(services: PersonaServices, userId: string, batc
   const personas = (await db.persona.findMany({ where: { batchId } })).filter((persona) => canEditPersona(role, userId, persona));
   const runIds = [...new Set(personas.flatMap((persona) => (persona.lastRunId ? [persona.lastRunId] : [])))];
   const statuses = await engine.runStatuses(runIds);
-  if (runIds.some((runId) => ["queued", "running"].includes(statuses.get(runId) ?? ""))) throw new AppError("CONFLICT", STILL_GENERATING);
+  if (runIds.some((runId) => ACTIVE_RUN_STATUSES.has(statuses.get(runId) ?? "succeeded"))) throw new AppError("CONFLICT", STILL_GENERATING);
   const plans: Array<{ persona: Persona; plan: NonNullable<Awaited<ReturnType<typeof planRetry>>> }> = [];
   for (const persona of personas) {
     const plan = await planRetry(services, persona);

@@ -4,8 +4,7 @@
 // and a task executed again (after a crash) finds it instead of paying for a second one.
 import crypto from "node:crypto";
 import type { Database } from "@/server/db";
-import { STAGE_SCHEMAS, type ObjectStage, type Post, type StageData } from "./schemas";
-import { postSchema } from "./schemas";
+import { postSchema, STAGE_SCHEMAS, type ObjectStage, type Post, type StageData } from "./schemas";
 
 export type StageOrigin = "generated" | "edited" | "imported" | "restored";
 

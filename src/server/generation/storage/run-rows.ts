@@ -1,15 +1,9 @@
 // How the engine's in-memory runs, tasks and events map to table rows (column name → value).
 import type { RunEvent } from "../events/run-events";
-import type { RunCounts, RunMetrics, RunSettings, RunStatus, TaskKind, TaskStatus } from "../types";
+import type { RunCounts, RunInfo, RunMetrics, RunStatus, TaskKind, TaskStatus } from "../types";
 
 /** The engine's in-memory view of a run row; writers read it when they write. */
-export interface StoredRun {
-  id: string;
-  kind: string;
-  teamId: string;
-  ownerId: string;
-  subjectId: string | null;
-  settings: RunSettings;
+export interface StoredRun extends RunInfo {
   status: RunStatus;
   counts: RunCounts;
   metrics: RunMetrics | null;

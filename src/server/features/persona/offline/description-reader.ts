@@ -65,8 +65,12 @@ export function readDescription(description: string): PersonaFacts {
 function findName(doc: ReturnType<typeof nlp>, text: string): string | undefined {
   const person = (doc.people().out("array") as string[]).map(clean).find((name) => /^\p{Lu}/u.test(name));
   if (person) return limit(person, 80);
-  // "Kenji, 34, barista…" or "Name: Ada Quill": a capitalised name at the very start.
-  const named = /(?:^|\bnamed\s|\bcalled\s|\bname(?: is|:)\s*)(\p{Lu}[\p{L}'’-]+(?:\s\p{Lu}[\p{L}'’-]+)?)(?=[\s,.:;]|$)/u.exec(text)?.[1];
+  // "Kenji, 34, barista…", "Ada Quill is…", "named Ada", "Name: Ada Quill": a capitalised name where
+  // a name goes, not any capitalised first word ("Someone who…").
+  const word = "\\p{Lu}[\\p{L}'’-]+";
+  const named =
+    new RegExp(`^(${word}(?:\\s${word})?)(?=\\s*,|\\s+(?:is|was)\\b)`, "u").exec(text)?.[1] ??
+    new RegExp(`\\b(?:[Nn]amed|[Cc]alled|[Nn]ame is|[Nn]ame:)\\s*(${word}(?:\\s${word})?)`, "u").exec(text)?.[1];
   if (!named) return undefined;
   const first = named.split(" ")[0]!.toLowerCase();
   const common = ["a", "an", "the", "she", "he", "they", "my", "our", "this", "retired", "young", "old"];
