@@ -41,7 +41,7 @@ export function AvatarPanel({
       cell={cell}
       meta={shown ? `v${shown.version}` : null}
       actions={
-        persona.canEdit ? (
+        persona.canEdit && busyReason === null ? (
           <Button
             variant="secondary"
             onClick={() => {
@@ -63,7 +63,7 @@ export function AvatarPanel({
           {shown ? (
             // eslint-disable-next-line @next/next/no-img-element -- private, membership-checked images
             <img src={`/api/images/${shown.imageId}`} alt={`Avatar of ${persona.name} (version ${shown.version})`} className="size-full object-cover" />
-          ) : cell.status === "running" || cell.status === "queued" || cell.status === "waiting" ? (
+          ) : cell.status === "running" || cell.status === "waiting" ? (
             <span className="size-8 animate-spin rounded-full border-2 border-indigo-300 border-t-transparent" aria-label="Rendering" />
           ) : (
             <PersonaIcon className="size-16 text-stone-300" />

@@ -12,9 +12,9 @@ const FORMATS = [
 /** `base` is the card route without its query: /api/personas/{id}/card or /api/personas/shared/{token}/card. */
 export function CardDownloads({ base }: { base: string }) {
   return (
-    <div className="flex flex-wrap gap-2" role="group" aria-label="Download the character card">
+    <div className="grid grid-cols-3 gap-2 sm:max-w-xs" role="group" aria-label="Download the character card">
       {FORMATS.map(({ format, label, hint }) => (
-        <a key={format} href={`${base}?format=${format}`} download className={buttonClass("secondary", "px-3 py-1.5")} title={hint}>
+        <a key={format} href={`${base}?format=${format}`} download className={buttonClass("secondary", "whitespace-nowrap px-2 py-1.5")} title={hint}>
           {label}
         </a>
       ))}

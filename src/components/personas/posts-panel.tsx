@@ -39,7 +39,7 @@ export function PostsPanel({
       cell={cell}
       meta={`${written} of ${persona.options.postCount} written`}
       actions={
-        persona.canEdit ? (
+        persona.canEdit && busyReason === null ? (
           <RegenerateControl
             label={cell.label}
             dependents={[]}
@@ -163,7 +163,7 @@ function PostCard({
       ) : (
         <>
           {post.current ? <FieldsView fields={fields} value={post.current.data as StageValue} /> : null}
-          {persona.canEdit ? (
+          {persona.canEdit && busyReason === null ? (
             <div className="mt-auto flex flex-wrap gap-2">
               {post.current ? (
                 <Button

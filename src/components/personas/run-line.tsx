@@ -41,7 +41,7 @@ export function RunLine({ progress }: { progress: ReturnType<typeof useRunProgre
         {startedAt ? <span className="text-stone-600">{active ? "Elapsed" : "Took"} {formatDuration(elapsed)}</span> : null}
         {left !== null ? <span className="text-stone-600">About {formatDuration(left)} left</span> : null}
       </p>
-      <div className="h-1.5 max-w-xl overflow-hidden rounded-full bg-stone-200" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={percent} aria-label="Tasks finished">
+      <div className="h-1.5 overflow-hidden rounded-full bg-stone-200" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={percent} aria-label="Tasks finished">
         <div className={`h-full rounded-full transition-all ${run.status === "failed" ? "bg-amber-500" : "bg-accent"}`} style={{ width: `${percent}%` }} />
       </div>
     </div>

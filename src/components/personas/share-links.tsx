@@ -69,13 +69,13 @@ export function ShareLinks({ personaId, personaName, canEdit }: { personaId: str
       {canEdit ? (
         <form
           aria-label="Create a share link"
-          className="flex flex-wrap items-end gap-3"
+          className="grid gap-3"
           onSubmit={(event) => {
             event.preventDefault();
             create.mutate({ personaId, ...(expiry ? { expiresInDays: Number(expiry) } : {}) });
           }}
         >
-          <SelectField label="Expires" value={expiry} onChange={(event) => setExpiry(event.target.value)} className="w-48">
+          <SelectField label="Expires" value={expiry} onChange={(event) => setExpiry(event.target.value)}>
             {EXPIRY.map((option) => (
               <option key={option.value} value={option.value}>
                 {option.label}

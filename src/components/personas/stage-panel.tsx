@@ -138,7 +138,8 @@ export function ObjectStagePanel({
     }
   }
 
-  const actions = persona.canEdit && !editing ? (
+  // While a run is going the stage cannot change: its controls come back when the run ends.
+  const actions = persona.canEdit && !editing && busyReason === null ? (
     <>
       <Button
         variant="secondary"

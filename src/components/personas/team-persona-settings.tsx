@@ -13,18 +13,21 @@ export function TeamPersonaSettings() {
   const queryClient = useQueryClient();
   const settings = useQuery(trpc.persona.teamSettings.get.queryOptions());
   const [error, setError] = useState<string | null>(null);
+  const [saved, setSaved] = useState(false);
   const save = useMutation(
     trpc.persona.teamSettings.set.mutationOptions({
-      onSuccess: async (next) => {
-        setError(null);
+      onMutate: () => (setError(null), setSaved(false)),
+      onSuccess: (next) => {
         queryClient.setQueryData(trpc.persona.teamSettings.get.queryKey(), next);
-        await queryClient.invalidateQueries({ queryKey: trpc.persona.teamSettings.get.queryKey() });
+        setSaved(true);
       },
       onError: (failure) => setError(messageOf(failure)),
     }),
   );
   if (!settings.data) return null;
-  const { allowMature, canChange } = settings.data;
+  const { canChange } = settings.data;
+  // The switch moves at once; a refusal puts it back and says why.
+  const allowMature = save.isPending ? save.variables.allowMature : settings.data.allowMature;
 
   return (
     <Card aria-labelledby="persona-settings-title">
@@ -32,12 +35,12 @@ export function TeamPersonaSettings() {
         Personas
       </h2>
       <p className="mb-4 text-sm text-stone-600">Whether this team&apos;s personas may be rated mature. New personas are rated for a general audience unless this is on.</p>
-      <label className={`flex items-center gap-3 text-sm ${canChange ? "cursor-pointer" : "cursor-not-allowed text-stone-500"}`}>
+      <label className={`flex w-fit items-center gap-3 text-sm ${canChange ? "cursor-pointer" : "cursor-not-allowed text-stone-500"}`}>
         <input
           type="checkbox"
           role="switch"
           checked={allowMature}
-          disabled={!canChange || save.isPending}
+          disabled={!canChange}
           onChange={(event) => save.mutate({ allowMature: event.target.checked })}
           aria-describedby={canChange ? undefined : "persona-settings-reason"}
           className="peer sr-only"
@@ -48,6 +51,9 @@ export function TeamPersonaSettings() {
         />
         <span className="font-medium">Allow mature content</span>
       </label>
+      <p role="status" className="mt-1 h-4 text-xs text-emerald-700">
+        {saved ? "Saved" : ""}
+      </p>
       {!canChange ? (
         <p id="persona-settings-reason" className="mt-2 text-xs text-stone-500">
           Only a team owner or admin can change this.
