@@ -42,6 +42,7 @@ test("a persona from a picture fills in live, is edited, opened by a teammate, s
   await expect(page).toHaveURL(/\/personas\/[0-9a-f-]{36}$/);
   await expect(stageCells(page)).toHaveCount(8);
   await expect(stageCells(page).and(page.locator('[data-status="running"]')).first()).toBeVisible({ timeout: 20_000 });
+  await expect(stageCells(page).and(page.locator('[data-stage="core"][data-status="succeeded"]'))).toBeVisible({ timeout: 20_000 });
   await page.screenshot({ path: screenshotPath("persona-generating"), fullPage: true });
   await expect(page.getByTestId("run-status")).toHaveText("Done", { timeout: 90_000 });
   await expect(stageCells(page).and(page.locator('[data-status="succeeded"]'))).toHaveCount(8);
@@ -76,6 +77,8 @@ test("a persona from a picture fills in live, is edited, opened by a teammate, s
   try {
     const other = teammate.page;
     await other.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Personas" }).click();
+    await expect(other.getByRole("list", { name: "Personas" }).getByRole("link", { name: new RegExp(name) })).toBeVisible();
+    await other.screenshot({ path: screenshotPath("persona-list-teammate"), fullPage: true });
     await other.getByRole("list", { name: "Personas" }).getByRole("link", { name: new RegExp(name) }).click();
     await expect(other.getByTestId("persona-name")).toHaveText(name);
     await expect(other.getByTestId("read-only-notice")).toBeVisible();
@@ -101,7 +104,7 @@ test("a persona from a picture fills in live, is edited, opened by a teammate, s
     const visitor = await anonymous.newPage();
     await visitor.goto(shareUrl);
     await expect(visitor.getByTestId("persona-name")).toHaveText(name);
-    await expect(visitor.getByText("Harbour photographer")).toBeVisible();
+    await expect(visitor.getByText("Harbour photographer", { exact: true })).toBeVisible();
     await expect(visitor.getByRole("img", { name: `Avatar of ${name}` })).toBeVisible();
     await expect(visitor.getByRole("button")).toHaveCount(0);
     const text = await visitor.locator("body").innerText();
@@ -136,6 +139,17 @@ test("a persona from a picture fills in live, is edited, opened by a teammate, s
   const card = JSON.parse(Buffer.from(chara!.text, "base64").toString("utf8"));
   expect(card).toMatchObject({ spec: "chara_card_v2", spec_version: "2.0", data: { name } });
   expect(texts.some((entry) => entry.keyword === "ccv3")).toBe(true);
+
+  // The same card imported back is a persona of its own.
+  await page.goto("/personas/new");
+  await page.getByRole("tab", { name: "Import a character card" }).click();
+  await page.getByLabel("Choose a card file").setInputFiles(cardPath);
+  await expect(page).toHaveURL(/\/personas\/[0-9a-f-]{36}$/);
+  expect(page.url()).not.toBe(personaUrl);
+  await expect(page.getByTestId("persona-name")).toHaveText(name);
+  await expect(page.getByRole("list", { name: "About this persona" })).toContainText("Imported card");
+  await expect(page.getByRole("region", { name: "Core persona" }).getByTestId("stage-core-data")).toContainText("Harbour photographer");
+  await page.screenshot({ path: screenshotPath("persona-imported"), fullPage: true });
 });
 
 test("a batch of descriptions shows every persona's stages and its counts; mature content follows the team setting", async ({ page }) => {
@@ -145,7 +159,7 @@ test("a batch of descriptions shows every persona's stages and its counts; matur
   // Mature is offered only once an owner allows it.
   await page.goto("/personas/new");
   await expect(page.getByLabel("Content rating").locator("option")).toHaveText(["General audience"]);
-  await page.getByRole("link", { name: "Team settings" }).click();
+  await page.getByRole("link", { name: "Allow it in team settings" }).click();
   const toggle = page.getByRole("switch", { name: "Allow mature content" });
   await expect(toggle).not.toBeChecked();
   await page.getByText("Allow mature content").click();

@@ -6,16 +6,21 @@ import { asArray, type FieldSpec, type StageValue } from "./stage-fields";
 const isEmpty = (value: unknown) =>
   value === null || value === undefined || (typeof value === "string" && value.trim() === "") || (Array.isArray(value) && value.length === 0);
 
+/** Short facts sit side by side; a long one (a tone written as a sentence) reads as a paragraph. */
+const FACT_CHARACTERS = 40;
+
 export function FieldsView({ fields, value }: { fields: FieldSpec[]; value: StageValue }) {
-  const facts = fields.filter((field) => (field.kind === "text" || field.kind === "age") && field.inline && !isEmpty(value[field.key]));
-  const others = fields.filter((field) => !(field.kind === "text" || field.kind === "age") || !field.inline).filter((field) => !isEmpty(value[field.key]));
+  const shown = fields.filter((field) => !isEmpty(value[field.key]));
+  const isFact = (field: FieldSpec) => (field.kind === "text" || field.kind === "age") && field.inline && String(value[field.key]).length <= FACT_CHARACTERS;
+  const facts = shown.filter(isFact);
+  const others = shown.filter((field) => !isFact(field));
   if (!facts.length && !others.length) return <p className="text-sm text-stone-500">Nothing written for this stage.</p>;
   return (
     <div className="space-y-4 text-sm">
       {facts.length ? (
-        <dl className="grid grid-cols-2 gap-x-6 gap-y-2 sm:grid-cols-3 lg:grid-cols-5">
+        <dl className="flex flex-wrap gap-x-8 gap-y-2">
           {facts.map((field) => (
-            <div key={field.key} className="min-w-0">
+            <div key={field.key} className="min-w-16 max-w-full">
               <dt className="text-xs uppercase tracking-wide text-stone-500">{field.label}</dt>
               <dd className="break-words font-medium text-stone-900">{String(value[field.key])}</dd>
             </div>

@@ -129,7 +129,7 @@ export function PersonaPage({ personaId }: { personaId: string }) {
 
       <section aria-label="Progress" className="space-y-3">
         <div className="flex flex-wrap items-center gap-3">
-          <RunLine progress={progress} />
+          <RunLine progress={progress} idle={data.source === "card" ? "Imported from a character card: its stages hold the card's own text until you edit or regenerate them." : "No run yet."} />
           {data.canEdit && !active && failedStages.length > 1 ? (
             <Button variant="secondary" className="ml-auto" onClick={() => retry.mutate({ personaId })} pending={retry.isPending && !retry.variables?.stages}>
               Retry {failedStages.length} failed stages
@@ -163,13 +163,13 @@ export function PersonaPage({ personaId }: { personaId: string }) {
           <AvatarPanel persona={data} cell={cellOf("avatar")} busyReason={busyReason} onChanged={changed} />
         </div>
         <aside className="space-y-6">
-          <SourceCard persona={data} />
+          <ShareLinks personaId={personaId} personaName={data.name} canEdit={data.canEdit} />
           <Card className="space-y-3">
             <h2 className="text-lg font-semibold">Character card</h2>
             <p className="text-sm text-stone-600">For SillyTavern and other chat tools: the PNG carries the card inside the avatar.</p>
             <CardDownloads base={`/api/personas/${personaId}/card`} />
           </Card>
-          <ShareLinks personaId={personaId} personaName={data.name} canEdit={data.canEdit} />
+          <SourceCard persona={data} />
         </aside>
       </div>
     </div>

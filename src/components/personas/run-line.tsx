@@ -8,7 +8,7 @@ import { formatDuration } from "@/lib/format";
 const LABEL = { queued: "Waiting to start", running: "Generating", succeeded: "Done", failed: "Ended with failures", cancelled: "Cancelled" } as const;
 const FINISHED = new Set(["succeeded", "failed", "cancelled", "skipped"]);
 
-export function RunLine({ progress }: { progress: ReturnType<typeof useRunProgress> }) {
+export function RunLine({ progress, idle = "No run yet." }: { progress: ReturnType<typeof useRunProgress>; idle?: string }) {
   const run = progress.run;
   const active = run?.status === "queued" || run?.status === "running";
   const [now, setNow] = useState(() => Date.now());
@@ -17,7 +17,7 @@ export function RunLine({ progress }: { progress: ReturnType<typeof useRunProgre
     const timer = setInterval(() => setNow(Date.now()), 1000);
     return () => clearInterval(timer);
   }, [active]);
-  if (!run) return <span className="text-sm text-stone-500">No run yet.</span>;
+  if (!run) return <span className="text-sm text-stone-500">{idle}</span>;
 
   const tasks = [...progress.tasks.values()];
   const finished = tasks.filter((task) => FINISHED.has(task.status)).length;

@@ -18,6 +18,8 @@ const EXPIRY = [
   { value: "90", label: "90 days" },
 ];
 
+const when = (date: Date) => date.toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
+
 const statusTone = { active: "bg-emerald-100 text-emerald-900", expired: "bg-stone-200 text-stone-700", revoked: "bg-red-100 text-red-800" };
 
 export function ShareLinks({ personaId, personaName, canEdit }: { personaId: string; personaName: string; canEdit: boolean }) {
@@ -32,10 +34,10 @@ export function ShareLinks({ personaId, personaName, canEdit }: { personaId: str
   const create = useMutation(
     trpc.persona.shareLinks.create.mutationOptions({
       onSuccess: async (link) => {
+        await refresh();
         setError(null);
         setCopied(false);
         setCreated({ id: link.id, url: `${window.location.origin}/share/personas/${link.token}` });
-        await refresh();
       },
       onError: (failure) => setError(messageOf(failure)),
     }),
@@ -93,16 +95,16 @@ export function ShareLinks({ personaId, personaName, canEdit }: { personaId: str
       {created ? (
         <div className="rounded-xl border border-indigo-200 bg-indigo-50 p-3">
           <p className="mb-2 text-sm text-indigo-950">Copy the link now: it is shown only once.</p>
-          <div className="flex flex-wrap items-center gap-2">
+          <div className="grid gap-2">
             <input
               readOnly
               value={created.url}
               aria-label={`Share link for ${personaName}`}
               data-testid="share-link"
               onFocus={(event) => event.currentTarget.select()}
-              className="min-w-0 flex-1 rounded-lg border border-stone-300 bg-white px-2 py-1.5 font-mono text-xs"
+              className="w-full min-w-0 rounded-lg border border-stone-300 bg-white px-2 py-1.5 font-mono text-xs"
             />
-            <Button variant="secondary" onClick={() => copy(created.url)}>
+            <Button variant="secondary" className="justify-self-start" onClick={() => copy(created.url)}>
               {copied ? "Copied" : "Copy link"}
             </Button>
           </div>
@@ -111,28 +113,30 @@ export function ShareLinks({ personaId, personaName, canEdit }: { personaId: str
       {links.data?.length ? (
         <ul className="divide-y divide-stone-100 text-sm" aria-label="Share links">
           {links.data.map((link) => (
-            <li key={link.id} className="flex flex-wrap items-center gap-3 py-2">
-              <span className={`rounded-full px-2 py-0.5 text-xs font-medium capitalize ${statusTone[link.status]}`}>{link.status}</span>
-              <span className="text-stone-700">Created {link.createdAt.toLocaleString()}</span>
-              <span className="text-stone-500">
+            <li key={link.id} className="space-y-1 py-2">
+              <div className="flex min-h-7 items-center gap-2">
+                <span className={`rounded-full px-2 py-0.5 text-xs font-medium capitalize ${statusTone[link.status]}`}>{link.status}</span>
+                {canEdit && link.status === "active" ? (
+                  <Button
+                    variant="danger"
+                    className="ml-auto px-3 py-1 text-xs"
+                    pending={revoke.isPending && revoke.variables?.linkId === link.id}
+                    onClick={() => {
+                      if (window.confirm("Revoke this link? Anyone who has it will get “not found”.")) revoke.mutate({ personaId, linkId: link.id });
+                    }}
+                  >
+                    Revoke
+                  </Button>
+                ) : null}
+              </div>
+              <p className="text-xs text-stone-500">
+                Created {when(link.createdAt)} ·{" "}
                 {link.revokedAt
-                  ? `revoked ${link.revokedAt.toLocaleString()}`
+                  ? `revoked ${when(link.revokedAt)}`
                   : link.expiresAt
-                    ? `${link.status === "expired" ? "expired" : "expires"} ${link.expiresAt.toLocaleString()}`
+                    ? `${link.status === "expired" ? "expired" : "expires"} ${when(link.expiresAt)}`
                     : "no expiry"}
-              </span>
-              {canEdit && link.status === "active" ? (
-                <Button
-                  variant="danger"
-                  className="ml-auto px-3 py-1 text-xs"
-                  pending={revoke.isPending && revoke.variables?.linkId === link.id}
-                  onClick={() => {
-                    if (window.confirm("Revoke this link? Anyone who has it will get “not found”.")) revoke.mutate({ personaId, linkId: link.id });
-                  }}
-                >
-                  Revoke
-                </Button>
-              ) : null}
+              </p>
             </li>
           ))}
         </ul>

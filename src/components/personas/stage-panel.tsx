@@ -15,6 +15,16 @@ import { fieldErrorOf, messageOf } from "./persona-errors";
 import { blankItem, cleanValue, STAGE_FIELDS, type ObjectStage, type PersonaView, type StageValue } from "./stage-fields";
 import { StageStatusBadge } from "./stage-grid";
 
+const EMPTY: Partial<Record<LiveCell["status"], string>> = {
+  queued: "Starts as soon as the stages it needs are done.",
+  running: "Being written…",
+  waiting: "Being written…",
+  // The run just said so; the result itself arrives with the next read of the persona.
+  succeeded: "Loading the result…",
+  failed: "No result.",
+  skipped: "No result.",
+};
+
 const ORIGIN: Record<string, string> = { generated: "generated", edited: "edited", imported: "imported", restored: "restored" };
 
 export function StageSection({ cell, meta, actions, children }: { cell: LiveCell; meta?: ReactNode; actions?: ReactNode; children: ReactNode }) {
@@ -205,7 +215,7 @@ export function ObjectStagePanel({
               <FieldsView fields={fields} value={viewed.data as StageValue} />
             </div>
           ) : (
-            <p className="text-sm text-stone-500">{cell.status === "queued" || cell.status === "running" ? "Being written…" : "Not written yet."}</p>
+            <p className="text-sm text-stone-500">{EMPTY[cell.status] ?? "Not written yet."}</p>
           )}
           <FormError message={error} />
           {view.versions.length > 1 ? (
