@@ -70,6 +70,18 @@ test("a persona from a picture fills in live, is edited, opened by a teammate, s
   await expect(core.getByRole("button", { name: "Restore v1" })).toBeVisible();
   await expect(core.getByTestId("stage-core-data")).not.toContainText("Harbour photographer");
   await core.getByRole("button", { name: "Back to current" }).click();
+
+  // Regenerating stage 2 offers to redo stage 3, which reads it; earlier results stay as versions.
+  const strategy = page.getByRole("region", { name: "Posting strategy" });
+  await strategy.getByRole("button", { name: "Regenerate stage" }).click();
+  const ask = strategy.getByRole("group", { name: "Regenerate Posting strategy" });
+  await expect(ask).toContainText("Example posts reads Posting strategy");
+  await page.screenshot({ path: screenshotPath("persona-regenerate-ask") });
+  await ask.getByRole("button", { name: "Regenerate with it" }).click();
+  await expect(strategy.getByRole("button", { name: "v2 ★" })).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByRole("listitem", { name: "Post 1" })).toContainText("v2", { timeout: 30_000 });
+  await expect(page.getByTestId("run-status")).toHaveText("Done", { timeout: 30_000 });
+  await expect(core.getByRole("button", { name: "v2 ★" })).toBeVisible();
   const personaUrl = page.url();
 
   // A teammate opens it from the team's persona list, read-only.

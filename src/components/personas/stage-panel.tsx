@@ -37,7 +37,7 @@ export function StageSection({ cell, meta, actions, children }: { cell: LiveCell
         </h2>
         <StageStatusBadge cell={cell} />
         {meta ? <span className="text-xs text-stone-500">{meta}</span> : null}
-        {actions ? <div className="ml-auto flex flex-wrap gap-2">{actions}</div> : null}
+        {actions ? <div className="ml-auto flex flex-wrap justify-end gap-2">{actions}</div> : null}
       </header>
       {cell.reason && (cell.status === "failed" || cell.status === "skipped" || cell.status === "cancelled") ? (
         <p className={`mb-4 rounded-lg px-3 py-2 text-sm ${cell.status === "failed" ? "bg-red-50 text-red-800" : "bg-amber-50 text-amber-900"}`}>{cell.reason}</p>
@@ -79,7 +79,7 @@ export function RegenerateControl({
   return (
     <>
       {button}
-      <div role="group" aria-label={`Regenerate ${label}`} className="basis-full rounded-xl border border-indigo-200 bg-indigo-50 p-3 text-sm text-stone-800">
+      <div role="group" aria-label={`Regenerate ${label}`} className="basis-full rounded-xl border border-indigo-200 bg-indigo-50 p-3 text-left text-sm text-stone-800">
         <p>
           {dependents.join(", ")} {dependents.length === 1 ? "reads" : "read"} {label}. Redo {dependents.length === 1 ? "it" : "them"} too, so{" "}
           {dependents.length === 1 ? "it matches" : "they match"} the new result? Earlier results stay as versions.
