@@ -11,6 +11,7 @@ import { useTRPC } from "@/trpc/react";
 
 const links = [
   { href: "/dashboard", label: "Dashboard" },
+  { href: "/personas", label: "Personas" },
   { href: "/decks", label: "Decks" },
   { href: "/team", label: "Team settings" },
 ];
