@@ -1,10 +1,11 @@
 "use client";
 import { useMutation } from "@tanstack/react-query";
-import { useEffect, useState, type FormEvent } from "react";
+import { useState, type FormEvent } from "react";
+import { ImageFrame, ImageLightbox, ImageParameters, ImageVersions, renderRows } from "@/components/images/image-versions";
+import { useViewedImage } from "@/components/images/use-viewed-image";
 import type { LiveTask } from "@/components/runs/use-run-progress";
 import { Button } from "@/components/ui/button";
 import { FormError } from "@/components/ui/field";
-import { formatDuration } from "@/lib/format";
 import { useTRPC } from "@/trpc/react";
 import type { RouterOutputs } from "@/trpc/router-types";
 import { aspectClass } from "./deck-format";
@@ -37,7 +38,6 @@ export function SlideCard({
 }) {
   const trpc = useTRPC();
   const [editing, setEditing] = useState(false);
-  const [viewedId, setViewedId] = useState<string | null>(null);
   const [enlarged, setEnlarged] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const onError = (failure: { message: string }) => setError(failure.message);
@@ -60,10 +60,7 @@ export function SlideCard({
     }),
   );
 
-  const current = slide.images.find((image) => image.id === slide.currentImageId) ?? null;
-  const viewed = slide.images.find((image) => image.id === viewedId) ?? current;
-  // A new current image (a render just finished) is what the card should show.
-  useEffect(() => setViewedId(null), [slide.currentImageId]);
+  const { current, viewed, setViewedId } = useViewedImage(slide.images, slide.currentImageId);
 
   const label = `Slide ${slide.position}: ${slide.title}`;
   const working = currentTask(promptTask, imageTask);
@@ -72,24 +69,22 @@ export function SlideCard({
 
   return (
     <li className="flex flex-col overflow-hidden rounded-2xl border border-stone-200 bg-white shadow-sm" data-testid="slide-card" aria-label={label}>
-      <div className={`relative ${aspectClass(aspectRatio)} bg-stone-100`}>
-        {viewed ? (
-          <button type="button" onClick={() => setEnlarged(true)} className="block size-full" aria-label={`Enlarge the image of slide ${slide.position}`}>
-            {/* eslint-disable-next-line @next/next/no-img-element -- private, membership-checked images */}
-            <img src={`/api/images/${viewed.id}?variant=thumbnail`} alt={`${label} (version ${viewed.version})`} className="size-full object-cover" />
-          </button>
-        ) : (
-          <div className="grid size-full place-items-center text-sm text-stone-500">
-            {busy ? <span className="size-8 animate-spin rounded-full border-2 border-indigo-300 border-t-transparent" aria-hidden /> : "No image yet"}
-          </div>
-        )}
+      <ImageFrame
+        image={viewed}
+        alt={viewed ? `${label} (version ${viewed.version})` : ""}
+        enlargeLabel={`Enlarge the image of slide ${slide.position}`}
+        onEnlarge={() => setEnlarged(true)}
+        busy={busy}
+        emptyText="No image yet"
+        frameClassName={aspectClass(aspectRatio)}
+      >
         <span className="absolute left-2 top-2 flex max-w-[calc(100%-1rem)] items-start gap-1.5">
           <span className="rounded-full bg-stone-900/80 px-2 py-1 text-xs font-semibold text-white shadow" aria-hidden>
             {slide.position}
           </span>
           <SlideState promptTask={promptTask} imageTask={imageTask} maxAttempts={maxAttempts} imageDurationMs={current?.durationMs ?? null} />
         </span>
-      </div>
+      </ImageFrame>
 
       <div className="flex flex-1 flex-col gap-3 p-4">
         <div className="min-w-0">
@@ -157,19 +152,20 @@ export function SlideCard({
         ) : null}
 
         {slide.images.length > 0 ? (
-          <Versions
+          <ImageVersions
             images={slide.images}
             currentId={slide.currentImageId}
             viewedId={viewed?.id ?? null}
             onView={setViewedId}
             onMakeCurrent={(imageId) => makeCurrent.mutate({ deckId, slideId: slide.id, imageId })}
             pending={makeCurrent.isPending}
+            currentHint="The current version: shown and exported"
           />
         ) : null}
-        {viewed ? <Parameters image={viewed} /> : null}
+        {viewed ? <ImageParameters version={viewed.version} rows={slideParameters(viewed)} /> : null}
       </div>
 
-      {enlarged && viewed ? <Lightbox image={viewed} title={`${slide.position}. ${slide.title}`} onClose={() => setEnlarged(false)} /> : null}
+      {enlarged && viewed ? <ImageLightbox image={viewed} title={`${slide.position}. ${slide.title}`} onClose={() => setEnlarged(false)} /> : null}
     </li>
   );
 }
@@ -224,93 +220,13 @@ function PromptEditor({
   );
 }
 
-function Versions({
-  images,
-  currentId,
-  viewedId,
-  onView,
-  onMakeCurrent,
-  pending,
-}: {
-  images: SlideImage[];
-  currentId: string | null;
-  viewedId: string | null;
-  onView: (id: string) => void;
-  onMakeCurrent: (id: string) => void;
-  pending: boolean;
-}) {
-  return (
-    <div className="flex flex-wrap items-center gap-1.5 text-xs">
-      <span className="text-stone-500">Versions</span>
-      {images.map((image) => (
-        <button
-          key={image.id}
-          type="button"
-          onClick={() => onView(image.id)}
-          aria-pressed={image.id === viewedId}
-          title={image.id === currentId ? "The current version: shown and exported" : "View this version"}
-          className="rounded-md border border-stone-300 px-2 py-0.5 font-medium aria-pressed:border-indigo-500 aria-pressed:bg-indigo-50 aria-pressed:text-indigo-800"
-        >
-          v{image.version}
-          {image.id === currentId ? " ★" : ""}
-        </button>
-      ))}
-      {viewedId && viewedId !== currentId ? (
-        <Button variant="ghost" className="px-2 py-0.5 text-xs" onClick={() => onMakeCurrent(viewedId)} pending={pending}>
-          Make current
-        </Button>
-      ) : null}
-    </div>
-  );
-}
-
-function Parameters({ image }: { image: SlideImage }) {
+function slideParameters(image: SlideImage): [string, string][] {
   const rows: [string, string][] = [
     ["Provider", `${image.provider} · ${image.model}`],
-    ["Size", `${image.size} (${image.width}×${image.height})`],
-    ["Quality", image.quality ?? "—"],
-    ["Seed", image.seed === null || image.seed === undefined ? "—" : String(image.seed)],
-    ["Attempts", String(image.attempts)],
-    ["Duration", formatDuration(image.durationMs)],
+    ...renderRows(image),
     ["Style", image.style ?? "—"],
     ["Prompt sent", image.prompt],
   ];
   if (image.revisedPrompt) rows.push(["Revised", image.revisedPrompt]);
-  return (
-    <details className="text-xs text-stone-600">
-      <summary className="cursor-pointer select-none font-medium text-stone-700">Parameters of v{image.version}</summary>
-      <dl className="mt-2 grid grid-cols-[auto_1fr] gap-x-3 gap-y-1">
-        {rows.map(([term, value]) => (
-          <div key={term} className="contents">
-            <dt>{term}</dt>
-            <dd className="whitespace-pre-wrap break-words">{value}</dd>
-          </div>
-        ))}
-      </dl>
-    </details>
-  );
-}
-
-function Lightbox({ image, title, onClose }: { image: SlideImage; title: string; onClose: () => void }) {
-  useEffect(() => {
-    const onKey = (event: KeyboardEvent) => event.key === "Escape" && onClose();
-    window.addEventListener("keydown", onKey);
-    return () => window.removeEventListener("keydown", onKey);
-  }, [onClose]);
-  return (
-    <div role="dialog" aria-modal="true" aria-label={title} className="fixed inset-0 z-50 grid place-items-center bg-stone-950/80 p-4" onClick={onClose}>
-      <figure className="max-h-full max-w-6xl" onClick={(event) => event.stopPropagation()}>
-        {/* eslint-disable-next-line @next/next/no-img-element -- private, membership-checked images */}
-        <img src={`/api/images/${image.id}`} alt={title} className="max-h-[85vh] rounded-lg object-contain" />
-        <figcaption className="mt-2 flex items-center justify-between gap-4 text-sm text-white">
-          <span className="min-w-0 truncate">
-            {title} · v{image.version}
-          </span>
-          <Button variant="secondary" onClick={onClose} autoFocus>
-            Close
-          </Button>
-        </figcaption>
-      </figure>
-    </div>
-  );
+  return rows;
 }
