@@ -1,9 +1,8 @@
 "use client";
 // The deck's run at a glance: its place in line while it waits for a free slot, then slides done,
 // failures, elapsed and remaining time, and the run's metrics once it has ended.
-import { useEffect, useState } from "react";
+import { remainingMs, RunMetrics, RunTimes, useRunClock } from "@/components/runs/run-clock";
 import type { useRunProgress } from "@/components/runs/use-run-progress";
-import { formatDuration } from "@/lib/format";
 import { placeInLine } from "./deck-format";
 
 const FINISHED = ["succeeded", "failed", "cancelled", "skipped"];
@@ -21,14 +20,8 @@ export function DeckProgress({
   /** The deck's slide count: a regenerate or retry run covers fewer. */
   deckSlides: number;
 }) {
-  const [now, setNow] = useState(() => Date.now());
   const run = progress.run;
-  const active = run?.status === "queued" || run?.status === "running";
-  useEffect(() => {
-    if (!active) return;
-    const timer = setInterval(() => setNow(Date.now()), 1000);
-    return () => clearInterval(timer);
-  }, [active]);
+  const { active, startedAt, elapsed } = useRunClock(run);
   if (!run) return null;
 
   const images = [...progress.tasks.values()].filter((task) => task.key.startsWith("image:"));
@@ -38,9 +31,7 @@ export function DeckProgress({
   const total = images.length;
   const percent = total ? Math.round((finished / total) * 100) : 0;
   const share = (count: number) => `${total ? (count / total) * 100 : 0}%`;
-  const startedAt = run.startedAt ? new Date(run.startedAt).getTime() : null;
-  const elapsed = startedAt ? (run.endedAt ? new Date(run.endedAt).getTime() : now) - startedAt : 0;
-  const remaining = run.status === "running" && finished > 0 && total > finished ? (elapsed / finished) * (total - finished) : null;
+  const remaining = run.status === "running" ? remainingMs(elapsed, finished, total) : null;
   const label = { queued: "Waiting in line", running: "Rendering slides", succeeded: "Done", failed: "Ended with failures", cancelled: "Cancelled" }[run.status];
 
   return (
@@ -59,8 +50,7 @@ export function DeckProgress({
         </span>
         {total > 0 && total < deckSlides ? <span className="text-stone-500">this run: {total} of the deck&apos;s {deckSlides} slides</span> : null}
         {failed ? <span className="text-red-700">{failed} failed</span> : null}
-        {startedAt ? <span className="text-stone-600">Elapsed {formatDuration(elapsed)}</span> : null}
-        {remaining !== null ? <span className="text-stone-600">About {formatDuration(remaining)} left</span> : null}
+        <RunTimes startedAt={startedAt} elapsed={elapsed} remaining={remaining} />
       </div>
       {run.status === "queued" ? (
         <p className="mb-3 text-sm text-stone-600">
@@ -81,23 +71,7 @@ export function DeckProgress({
         <div className="h-full bg-amber-500 transition-all" style={{ width: share(failed) }} />
         <div className="h-full bg-stone-300 transition-all" style={{ width: share(finished - done - failed) }} />
       </div>
-      {run.metrics && !active ? (
-        <dl className="mt-4 grid grid-cols-2 gap-4 text-sm sm:grid-cols-4" aria-label="Run metrics">
-          <Metric label="Wall time" value={formatDuration(run.metrics.wallMs)} />
-          <Metric label="Average per image" value={run.metrics.averageImageMs === null ? "—" : formatDuration(run.metrics.averageImageMs)} />
-          <Metric label="Speed-up over serial" value={`${run.metrics.speedUp.toFixed(1)}×`} />
-          <Metric label="Retries" value={`${run.metrics.retries}${run.metrics.rateLimited ? ` (${run.metrics.rateLimited} rate-limited)` : ""}`} />
-        </dl>
-      ) : null}
+      {run.metrics && !active ? <RunMetrics metrics={run.metrics} /> : null}
     </section>
-  );
-}
-
-function Metric({ label, value }: { label: string; value: string }) {
-  return (
-    <div>
-      <dt className="text-xs uppercase tracking-wide text-stone-500">{label}</dt>
-      <dd className="mt-0.5 font-semibold">{value}</dd>
-    </div>
   );
 }

@@ -3,6 +3,7 @@
 // run, live; "Done" with the render time once it has an image.
 import type { ReactNode } from "react";
 import type { LiveTask } from "@/components/runs/use-run-progress";
+import { rateLimitWaitText, TaskPill, type TaskTone } from "@/components/runs/task-pill";
 import { useSecondsUntil } from "@/components/runs/use-seconds-until";
 import { formatDuration } from "@/lib/format";
 import { currentTask } from "./slide-task";
@@ -35,7 +36,7 @@ export function SlideState({
       // A rate limit is a wait, not a failed attempt; once the time is up the next try is under way.
       return secondsLeft > 0 ? (
         <Pill tone="wait" title={task.reason ?? undefined} wrap>
-          {`Waiting for the provider's rate limit — next try in ${secondsLeft} s`}
+          {rateLimitWaitText(secondsLeft)}
         </Pill>
       ) : (
         <Pill tone="busy">{working}</Pill>
@@ -57,20 +58,6 @@ export function SlideState({
   }
 }
 
-const tones = {
-  idle: "bg-white/90 text-stone-700",
-  busy: "bg-indigo-600 text-white",
-  wait: "bg-sky-100 text-sky-900",
-  warn: "bg-amber-400 text-amber-950",
-  error: "bg-red-600 text-white",
-  done: "bg-emerald-600 text-white",
-};
-
-function Pill({ tone, title, wrap = false, children }: { tone: keyof typeof tones; title?: string; wrap?: boolean; children: ReactNode }) {
-  const shape = wrap ? "rounded-2xl" : "truncate rounded-full";
-  return (
-    <span title={title} data-testid="slide-state" className={`inline-block max-w-[15rem] ${shape} px-2.5 py-1 text-xs font-medium shadow ${tones[tone]}`}>
-      {children}
-    </span>
-  );
+function Pill(props: { tone: TaskTone; title?: string; wrap?: boolean; children: ReactNode }) {
+  return <TaskPill testId="slide-state" widthClassName="max-w-[15rem]" {...props} />;
 }

@@ -2,6 +2,7 @@
 // The pill in a scene card's corner: where the scene's prompt or picture task stands.
 import type { ReactNode } from "react";
 import type { LiveTask } from "@/components/runs/use-run-progress";
+import { rateLimitWaitText, TaskPill, type TaskTone } from "@/components/runs/task-pill";
 import { useSecondsUntil } from "@/components/runs/use-seconds-until";
 import { formatDuration } from "@/lib/format";
 
@@ -30,7 +31,7 @@ export function TaskState({
       // is up the next try is under way.
       return secondsLeft > 0 ? (
         <Pill tone="wait" title={task.reason ?? undefined} wrap>
-          {`Waiting for the provider's rate limit — next try in ${secondsLeft} s`}
+          {rateLimitWaitText(secondsLeft)}
         </Pill>
       ) : (
         <Pill tone="busy">{what}…</Pill>
@@ -65,20 +66,6 @@ function shorten(text: string) {
   return text.length > 60 ? `${text.slice(0, 57)}…` : text;
 }
 
-const tones = {
-  idle: "bg-white/90 text-stone-700",
-  busy: "bg-indigo-600 text-white",
-  wait: "bg-sky-100 text-sky-900",
-  warn: "bg-amber-400 text-amber-950",
-  error: "bg-red-600 text-white",
-  done: "bg-emerald-600 text-white",
-};
-
-function Pill({ tone, title, wrap = false, children }: { tone: keyof typeof tones; title?: string; wrap?: boolean; children: ReactNode }) {
-  const shape = wrap ? "rounded-2xl" : "truncate rounded-full";
-  return (
-    <span title={title} data-testid="scene-state" className={`inline-block max-w-[16rem] ${shape} px-2.5 py-1 text-xs font-medium shadow ${tones[tone]}`}>
-      {children}
-    </span>
-  );
+function Pill(props: { tone: TaskTone; title?: string; wrap?: boolean; children: ReactNode }) {
+  return <TaskPill testId="scene-state" widthClassName="max-w-[16rem]" {...props} />;
 }
