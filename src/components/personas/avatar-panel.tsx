@@ -1,34 +1,20 @@
 "use client";
 // Stage 8 on the persona page: the avatar rendered from the visual profile's prompt, its earlier
 // renders, and rendering it again.
-import { useMutation } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { FormError } from "@/components/ui/field";
 import { PersonaIcon } from "@/components/ui/icons";
-import { useTRPC } from "@/trpc/react";
-import type { LiveCell } from "./live-stages";
-import { messageOf } from "./persona-errors";
-import type { PersonaView } from "./stage-fields";
-import { StageSection } from "./stage-panel";
+import { StageSection, useRegenerateStage, type StagePanelProps } from "./stage-panel";
 
 export function AvatarPanel({
   persona,
   cell,
   busyReason,
   onChanged,
-}: {
-  persona: PersonaView;
-  cell: LiveCell;
-  busyReason: string | null;
-  onChanged: () => Promise<void>;
-}) {
-  const trpc = useTRPC();
-  const [error, setError] = useState<string | null>(null);
+}: StagePanelProps) {
   const [viewedId, setViewedId] = useState<string | null>(null);
-  const regenerate = useMutation(
-    trpc.persona.regenerateStage.mutationOptions({ onSuccess: () => onChanged(), onError: (failure) => setError(messageOf(failure)) }),
-  );
+  const { regenerate, error, setError } = useRegenerateStage(onChanged);
   const { avatar } = persona;
   useEffect(() => setViewedId(null), [avatar.imageId]);
   const shownId = viewedId ?? avatar.imageId;

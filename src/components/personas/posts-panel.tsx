@@ -8,10 +8,9 @@ import { FormError } from "@/components/ui/field";
 import { useTRPC } from "@/trpc/react";
 import { FieldsEditor, type FieldError } from "./fields-editor";
 import { FieldsView } from "./fields-view";
-import type { LiveCell } from "./live-stages";
 import { fieldErrorOf, messageOf } from "./persona-errors";
 import { cleanValue, STAGE_FIELDS, type PersonaView, type PostData, type StageValue } from "./stage-fields";
-import { RegenerateControl, StageSection } from "./stage-panel";
+import { RegenerateControl, StageSection, useRegenerateStage, type StagePanelProps } from "./stage-panel";
 
 type PostItem = PersonaView["posts"]["items"][number];
 
@@ -20,17 +19,8 @@ export function PostsPanel({
   cell,
   busyReason,
   onChanged,
-}: {
-  persona: PersonaView;
-  cell: LiveCell;
-  busyReason: string | null;
-  onChanged: () => Promise<void>;
-}) {
-  const trpc = useTRPC();
-  const [error, setError] = useState<string | null>(null);
-  const regenerate = useMutation(
-    trpc.persona.regenerateStage.mutationOptions({ onSuccess: () => onChanged(), onError: (failure) => setError(messageOf(failure)) }),
-  );
+}: StagePanelProps) {
+  const { regenerate, error, setError } = useRegenerateStage(onChanged);
   const posts = persona.posts.items.filter((post) => post.position < persona.options.postCount);
   const written = posts.filter((post) => post.current).length;
 

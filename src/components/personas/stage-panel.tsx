@@ -98,6 +98,25 @@ export function RegenerateControl({
   );
 }
 
+/** What every stage panel on the persona page is given. */
+export interface StagePanelProps {
+  persona: PersonaView;
+  cell: LiveCell;
+  /** Why the stage cannot change right now (a run is going); null when it can. */
+  busyReason: string | null;
+  onChanged: () => Promise<void>;
+}
+
+/** Regenerating a stage (or one of its items) from its panel, with the error to show there. */
+export function useRegenerateStage(onChanged: () => Promise<void>) {
+  const trpc = useTRPC();
+  const [error, setError] = useState<string | null>(null);
+  const regenerate = useMutation(
+    trpc.persona.regenerateStage.mutationOptions({ onSuccess: () => onChanged(), onError: (failure) => setError(messageOf(failure)) }),
+  );
+  return { regenerate, error, setError };
+}
+
 export function ObjectStagePanel({
   persona,
   stage,
@@ -105,28 +124,22 @@ export function ObjectStagePanel({
   dependents,
   busyReason,
   onChanged,
-}: {
-  persona: PersonaView;
+}: StagePanelProps & {
   stage: ObjectStage;
-  cell: LiveCell;
   dependents: Array<{ stage: Stage; label: string }>;
-  /** Why the stage cannot change right now (a run is going); null when it can. */
-  busyReason: string | null;
-  onChanged: () => Promise<void>;
 }) {
   const trpc = useTRPC();
   const view = persona.stages[stage];
   const fields = STAGE_FIELDS[stage];
   const [draft, setDraft] = useState<StageValue | null>(null);
   const [viewedVersion, setViewedVersion] = useState<number | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const { regenerate, error, setError } = useRegenerateStage(onChanged);
   const [fieldError, setFieldError] = useState<FieldError | null>(null);
   const onError = (failure: unknown) => setError(messageOf(failure));
   const save = useMutation(trpc.persona.updateStage.mutationOptions());
   const restore = useMutation(
     trpc.persona.restoreVersion.mutationOptions({ onSuccess: async () => (setViewedVersion(null), await onChanged()), onError }),
   );
-  const regenerate = useMutation(trpc.persona.regenerateStage.mutationOptions({ onSuccess: () => onChanged(), onError }));
 
   const current = view.current;
   const viewed = (viewedVersion !== null ? view.versions.find((version) => version.version === viewedVersion) : null) ?? current;
