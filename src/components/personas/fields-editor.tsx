@@ -2,7 +2,7 @@
 // A stage's edit form drawn from its field list: texts as inputs or text areas, lists as rows that
 // can be added and removed, records as small groups of fields. The server checks the whole stage
 // and names the field it refuses ("interests.2"); that message shows under that field.
-import { useId, type ReactNode } from "react";
+import { useId, type ChangeEvent, type ReactNode } from "react";
 import { asArray, blankItem, type FieldSpec, type StageValue } from "./stage-fields";
 
 export interface FieldError {
@@ -80,28 +80,15 @@ function FieldInput({
             {field.label}
             {field.required ? <span className="text-stone-400"> (required)</span> : null}
           </label>
-          {field.rows && field.rows > 1 ? (
-            <textarea
-              id={id}
-              rows={field.rows}
-              maxLength={field.max}
-              value={String(value ?? "")}
-              onChange={(event) => onChange(event.target.value)}
-              aria-invalid={invalid || undefined}
-              aria-describedby={described}
-              className={`${control} ${border(invalid)}`}
-            />
-          ) : (
-            <input
-              id={id}
-              maxLength={field.max}
-              value={String(value ?? "")}
-              onChange={(event) => onChange(event.target.value)}
-              aria-invalid={invalid || undefined}
-              aria-describedby={described}
-              className={`${control} ${border(invalid)}`}
-            />
-          )}
+          <TextControl
+            id={id}
+            rows={field.rows}
+            maxLength={field.max}
+            value={String(value ?? "")}
+            onChange={onChange}
+            invalid={invalid}
+            aria-describedby={described}
+          />
           <ErrorText id={`${id}-error`} error={error} path={path} />
         </div>
       );
@@ -132,52 +119,34 @@ function FieldInput({
   }
 }
 
-function ListInput({
-  field,
-  items,
-  onChange,
-  error,
-  path,
-}: {
-  field: Extract<FieldSpec, { kind: "list" }>;
-  items: string[];
-  onChange: (value: string[]) => void;
+type ItemsInputProps<Field extends FieldSpec["kind"], Item> = {
+  field: Extract<FieldSpec, { kind: Field }>;
+  items: Item[];
+  onChange: (value: Item[]) => void;
   error: FieldError | null;
   path: string;
-}) {
+};
+
+function ListInput({ field, items, onChange, error, path }: ItemsInputProps<"list", string>) {
   const id = useId();
   const replace = (index: number, next: string) => onChange(items.map((item, position) => (position === index ? next : item)));
   const itemName = capitalise(field.itemLabel);
   return (
-    <fieldset aria-describedby={error?.path === path ? `${id}-error` : undefined}>
-      <legend className="mb-1 text-xs font-medium text-stone-700">{field.label}</legend>
+    <ItemsFieldset field={field} count={items.length} onAdd={() => onChange([...items, ""])} error={error} path={path}>
       <ul className={field.chips ? "flex flex-wrap gap-2" : "space-y-2"}>
         {items.map((item, index) => {
           const itemPath = `${path}.${index}`;
-          const invalid = error?.path === itemPath;
           return (
             <li key={index} className={field.chips ? "min-w-40 flex-1 sm:max-w-64" : ""}>
               <div className="flex items-start gap-1.5">
-                {field.rows && field.rows > 1 ? (
-                  <textarea
-                    aria-label={`${itemName} ${index + 1}`}
-                    rows={field.rows}
-                    maxLength={field.itemMax}
-                    value={item}
-                    onChange={(event) => replace(index, event.target.value)}
-                    aria-invalid={invalid || undefined}
-                    className={`${control} ${border(invalid)}`}
-                  />
-                ) : (
-                  <input
-                    aria-label={`${itemName} ${index + 1}`}
-                    maxLength={field.itemMax}
-                    value={item}
-                    onChange={(event) => replace(index, event.target.value)}
-                    aria-invalid={invalid || undefined}
-                    className={`${control} ${border(invalid)}`}
-                  />
-                )}
+                <TextControl
+                  aria-label={`${itemName} ${index + 1}`}
+                  rows={field.rows}
+                  maxLength={field.itemMax}
+                  value={item}
+                  onChange={(next) => replace(index, next)}
+                  invalid={error?.path === itemPath}
+                />
                 <RemoveButton label={`Remove ${field.itemLabel} ${index + 1}`} onClick={() => onChange(items.filter((_, position) => position !== index))} />
               </div>
               <ErrorText id={`${id}-${index}-error`} error={error} path={itemPath} />
@@ -185,32 +154,14 @@ function ListInput({
           );
         })}
       </ul>
-      <AddButton disabled={items.length >= field.max} onClick={() => onChange([...items, ""])} max={field.max}>
-        Add {field.itemLabel}
-      </AddButton>
-      <ErrorText id={`${id}-error`} error={error} path={path} />
-    </fieldset>
+    </ItemsFieldset>
   );
 }
 
-function ObjectsInput({
-  field,
-  items,
-  onChange,
-  error,
-  path,
-}: {
-  field: Extract<FieldSpec, { kind: "objects" }>;
-  items: StageValue[];
-  onChange: (value: StageValue[]) => void;
-  error: FieldError | null;
-  path: string;
-}) {
-  const id = useId();
+function ObjectsInput({ field, items, onChange, error, path }: ItemsInputProps<"objects", StageValue>) {
   const itemName = capitalise(field.itemLabel);
   return (
-    <fieldset aria-describedby={error?.path === path ? `${id}-error` : undefined}>
-      <legend className="mb-1 text-xs font-medium text-stone-700">{field.label}</legend>
+    <ItemsFieldset field={field} count={items.length} onAdd={() => onChange([...items, blankItem(field.fields)])} error={error} path={path}>
       <ol className="space-y-3">
         {items.map((item, index) => (
           <li key={index} className="rounded-xl border border-stone-200 bg-stone-50 p-3">
@@ -236,12 +187,62 @@ function ObjectsInput({
           </li>
         ))}
       </ol>
-      <AddButton disabled={items.length >= field.max} onClick={() => onChange([...items, blankItem(field.fields)])} max={field.max}>
+    </ItemsFieldset>
+  );
+}
+
+/** A list field's frame: its label, its items, "Add …" up to the maximum, and an error about the list as a whole. */
+function ItemsFieldset({
+  field,
+  count,
+  onAdd,
+  error,
+  path,
+  children,
+}: {
+  field: { label: string; itemLabel: string; max: number };
+  count: number;
+  onAdd: () => void;
+  error: FieldError | null;
+  path: string;
+  children: ReactNode;
+}) {
+  const id = useId();
+  return (
+    <fieldset aria-describedby={error?.path === path ? `${id}-error` : undefined}>
+      <legend className="mb-1 text-xs font-medium text-stone-700">{field.label}</legend>
+      {children}
+      <AddButton disabled={count >= field.max} onClick={onAdd} max={field.max}>
         Add {field.itemLabel}
       </AddButton>
       <ErrorText id={`${id}-error`} error={error} path={path} />
     </fieldset>
   );
+}
+
+/** One line of text, or a text area when the field asks for more than one row. */
+function TextControl({
+  rows,
+  invalid,
+  onChange,
+  ...props
+}: {
+  id?: string;
+  "aria-label"?: string;
+  "aria-describedby"?: string;
+  rows?: number;
+  maxLength?: number;
+  value: string;
+  invalid: boolean;
+  onChange: (value: string) => void;
+}) {
+  const shared = {
+    ...props,
+    onChange: (event: ChangeEvent<HTMLInputElement | HTMLTextAreaElement>) => onChange(event.target.value),
+    "aria-invalid": invalid || undefined,
+    className: `${control} ${border(invalid)}`,
+  };
+  return rows && rows > 1 ? <textarea rows={rows} {...shared} /> : <input {...shared} />;
 }
 
 function RemoveButton({ label, onClick, disabled }: { label: string; onClick: () => void; disabled?: boolean }) {
