@@ -77,18 +77,7 @@ export function StageGrid({ cells, retry, label = "Stages" }: { cells: LiveCell[
             <StageStatusBadge cell={cell} />
           </div>
           {cell.reason && cell.status !== "waiting" ? <p className="text-xs leading-snug text-stone-600">{cell.reason}</p> : null}
-          {cell.status === "failed" && retry ? (
-            <Button
-              variant="secondary"
-              className="mt-auto self-start px-3 py-1 text-xs"
-              onClick={() => retry.onRetry(cell.stage)}
-              pending={retry.pendingStage === cell.stage}
-              disabled={retry.disabledReason !== null}
-              title={retry.disabledReason ?? undefined}
-            >
-              Retry stage
-            </Button>
-          ) : null}
+          {cell.status === "failed" && retry ? <RetryStageButton cell={cell} retry={retry} variant="secondary" className="mt-auto self-start px-3 py-1 text-xs" /> : null}
         </li>
       ))}
     </ol>
@@ -131,17 +120,7 @@ export function CompactStageGrid({ cells, retry, children }: { cells: LiveCell[]
                 <span className="font-medium">{cell.label}:</span> {cell.reason}
               </span>
               {cell.status === "failed" && retry ? (
-                <Button
-                  variant="ghost"
-                  className="px-1.5 py-0 text-xs text-accent"
-                  onClick={() => retry.onRetry(cell.stage)}
-                  pending={retry.pendingStage === cell.stage}
-                  disabled={retry.disabledReason !== null}
-                  title={retry.disabledReason ?? undefined}
-                  aria-label={`Retry ${cell.label}`}
-                >
-                  Retry stage
-                </Button>
+                <RetryStageButton cell={cell} retry={retry} variant="ghost" className="px-1.5 py-0 text-xs text-accent" aria-label={`Retry ${cell.label}`} />
               ) : null}
             </li>
           ))}
@@ -149,5 +128,33 @@ export function CompactStageGrid({ cells, retry, children }: { cells: LiveCell[]
       ) : null}
       {children}
     </div>
+  );
+}
+
+function RetryStageButton({
+  cell,
+  retry,
+  variant,
+  className,
+  "aria-label": ariaLabel,
+}: {
+  cell: LiveCell;
+  retry: RetryControl;
+  variant: "secondary" | "ghost";
+  className: string;
+  "aria-label"?: string;
+}) {
+  return (
+    <Button
+      variant={variant}
+      className={className}
+      onClick={() => retry.onRetry(cell.stage)}
+      pending={retry.pendingStage === cell.stage}
+      disabled={retry.disabledReason !== null}
+      title={retry.disabledReason ?? undefined}
+      aria-label={ariaLabel}
+    >
+      Retry stage
+    </Button>
   );
 }
