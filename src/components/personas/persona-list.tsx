@@ -5,6 +5,7 @@ import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { ButtonLink } from "@/components/ui/button";
 import { PersonaIcon } from "@/components/ui/icons";
+import { EmptyList, ListLoading } from "@/components/ui/item-list";
 import { formatRelative } from "@/lib/format";
 import { useTRPC } from "@/trpc/react";
 import type { RouterOutputs } from "@/trpc/router-types";
@@ -30,21 +31,22 @@ export function PersonaList({ limit }: { limit?: number }) {
   );
 
   if (personas.error) return <p className="text-sm text-red-700">{personas.error.message}</p>;
-  if (!personas.data) return <div className="h-40 animate-pulse rounded-2xl bg-stone-100" aria-label="Loading personas" />;
+  if (!personas.data) return <ListLoading label="Loading personas" />;
   if (personas.data.length === 0) {
     return (
-      <div className="flex flex-wrap items-center gap-4 rounded-2xl border border-dashed border-stone-300 bg-white/60 px-6 py-8 text-sm text-stone-600">
-        <PersonaIcon className="size-9 shrink-0 text-indigo-400" />
-        <p className="max-w-xl flex-1">
-          No personas in this team yet. Make one from a picture or a description; every member of the team sees it here.
-        </p>
-        <div className="flex flex-wrap gap-2">
-          <ButtonLink href="/personas/new">New persona</ButtonLink>
-          <ButtonLink href="/personas/batches/new" variant="secondary">
-            New batch
-          </ButtonLink>
-        </div>
-      </div>
+      <EmptyList
+        icon={PersonaIcon}
+        actions={
+          <div className="flex flex-wrap gap-2">
+            <ButtonLink href="/personas/new">New persona</ButtonLink>
+            <ButtonLink href="/personas/batches/new" variant="secondary">
+              New batch
+            </ButtonLink>
+          </div>
+        }
+      >
+        No personas in this team yet. Make one from a picture or a description; every member of the team sees it here.
+      </EmptyList>
     );
   }
   const shown = limit ? personas.data.slice(0, limit) : personas.data;
