@@ -1,7 +1,8 @@
 // `npm run bench`: makespan, 429s, engine CPU per task and peak memory for N image calls against
 // the fake provider (in a child process, with latencies scaled so a "30 s" image takes 300 ms),
 // a "slow provider" table where the provider allows less than one call per round trip, and the
-// persona table, which runs the domain's real task types (bench/personas.ts).
+// persona and slide-deck tables, which run the domains' real task types (bench/personas.ts,
+// bench/decks.ts).
 // Prints Markdown tables; docs/benchmarks.md records a run and how to read it.
 import fs from "node:fs";
 import os from "node:os";
@@ -10,6 +11,7 @@ import { createDatabase } from "@/server/db";
 import { createPrismaProviderLimitStore } from "@/server/generation/storage/prisma-provider-limit-store";
 import { applyMigrations } from "../tests/helpers/database";
 import type { BenchContext } from "./domain-engine";
+import { deckTable } from "./decks";
 import { measureEngineOverhead } from "./engine-overhead";
 import { measureOfflineImages } from "./offline-image";
 import { personaTable } from "./personas";
@@ -206,10 +208,13 @@ try {
 
   const context: BenchContext = { fake, database, latencyMs: LATENCY_MS, timeScale: TIME_SCALE, cap: CAP };
   const personaLines = runs("persona") ? await personaTable(context, { single: PERSONA_RUNS }) : [];
+  // Pools of 4 and 6 place the best fixed setting to one worker, for the optimal-workers answer.
+  const deckOptions = { sizes: [10, 100], workers: [5, 10, 20], extraPoolWorkers: process.argv.includes("--quick") ? [] : [4, 6] };
+  const deckLines = runs("decks") ? await deckTable(context, deckOptions) : [];
 
   console.log(`Node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? "unknown"}), L = ${LATENCY_MS} ms, cap ${CAP}`);
   printTables();
-  for (const line of personaLines) console.log(line);
+  for (const line of [...personaLines, ...deckLines]) console.log(line);
   if (!ONLY) await measureTheRest();
 } finally {
   await fake.close();
