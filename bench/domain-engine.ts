@@ -8,6 +8,7 @@ import { DOMAINS } from "@/server/domains";
 import { parseEnv } from "@/server/env";
 import { createEngine, type Engine } from "@/server/generation/engine";
 import { DEFAULT_ENGINE_SETTINGS, type EngineSettings } from "@/server/generation/engine-settings";
+import type { ProviderLimitStore } from "@/server/generation/limits/provider-limits";
 import { createSqliteBatchWriter } from "@/server/generation/storage/sqlite-batch-writer";
 import type { RunDetails, SubmitRunRequest } from "@/server/generation/types";
 import { createProviders } from "@/server/providers/create-providers";
@@ -50,10 +51,11 @@ export interface DomainEngine {
 }
 
 /**
- * A new engine, cold (nothing learned: no limit store), every budget capped at MAX_CONCURRENT,
- * with `settings` over that. Each row of a table gets its own, as the bench's other engine rows do.
+ * A new engine, every budget capped at MAX_CONCURRENT, with `settings` over that. Each row of a
+ * table gets its own, as the bench's other engine rows do: cold without `limits`; with them, it
+ * starts from what an earlier engine with the same budget identities stored, as a restarted server.
  */
-export function createDomainEngine(context: BenchContext, settings: Partial<EngineSettings> = {}): DomainEngine {
+export function createDomainEngine(context: BenchContext, settings: Partial<EngineSettings> = {}, limits?: ProviderLimitStore): DomainEngine {
   const dataDirectory = fs.mkdtempSync(path.join(os.tmpdir(), "storyforge-bench-images-"));
   const images = createImageStore(dataDirectory);
   const providers = createProviders(
@@ -69,6 +71,7 @@ export function createDomainEngine(context: BenchContext, settings: Partial<Engi
       maxWorkers: cap,
       ...settings,
     },
+    limits,
   });
   const services = { db: context.database.db, engine, images };
   for (const domain of DOMAINS) engine.registerTaskTypes(domain.taskTypes({ db: services.db, providers, images }));
