@@ -47,7 +47,7 @@ const PERSONA_RUNS = process.argv.includes("--quick")
   ? [{ latencyMs: LATENCY_MS, repetitions: 3 }]
   : [
       { latencyMs: LATENCY_MS, repetitions: 5 },
-      { latencyMs: 10 * LATENCY_MS, repetitions: 3 },
+      { latencyMs: 10 * LATENCY_MS, repetitions: 2 },
     ];
 /** The slow-provider scenarios run this many calls a second of real time at their fastest model. */
 // 50: at 100 a second the timers' millisecond, late under load, already showed in the results.
@@ -208,7 +208,7 @@ try {
 
   const context: BenchContext = { fake, database, latencyMs: LATENCY_MS, timeScale: TIME_SCALE, cap: CAP };
   const personaLines = runs("persona") ? await personaTable(context, { single: PERSONA_RUNS }) : [];
-  // Pools of 4 and 6 place the best fixed setting to one worker, for the optimal-workers answer.
+  // Pools of 4 and 6 place the original's best fixed setting to one worker, for the optimal-workers answer.
   const deckOptions = { sizes: [10, 100], workers: [5, 10, 20], extraPoolWorkers: process.argv.includes("--quick") ? [] : [4, 6] };
   const deckLines = runs("decks") ? await deckTable(context, deckOptions) : [];
 
