@@ -13,6 +13,7 @@ import type { StoryServices } from "./features/story/projects";
 import { createProviders } from "./providers/create-providers";
 import type { Providers } from "./providers/types";
 import { createImageStore, type ImageStore } from "./storage/image-store";
+import { configureSharp } from "./workers/sharp-settings";
 
 // Kept on globalThis so that Next.js dev reloads reuse them instead of starting a second
 // scheduler on the same database.
@@ -23,7 +24,11 @@ const globalForServices = globalThis as unknown as {
 };
 
 export function imageStore(): ImageStore {
-  globalForServices.storyforgeImages ??= createImageStore(env().DATA_DIR);
+  if (!globalForServices.storyforgeImages) {
+    // The image workers set the same; set here too for the pictures this thread still reads.
+    configureSharp();
+    globalForServices.storyforgeImages = createImageStore(env().DATA_DIR);
+  }
   return globalForServices.storyforgeImages;
 }
 
