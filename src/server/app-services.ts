@@ -1,6 +1,8 @@
 // The process's services wired together: the engine with every domain's task types registered,
 // the providers with every domain's offline answers, and the image store. Route handlers, routers
 // and the start-up hook take their dependencies from here; tests build their own.
+import type { ApiServices } from "./api/v1/services";
+import { auth } from "./auth";
 import { db } from "./db";
 import { env } from "./env";
 import { createEngine, type Engine } from "./generation/engine";
@@ -9,6 +11,7 @@ import { createPrismaProviderLimitStore } from "./generation/storage/prisma-prov
 import { createSqliteBatchWriter } from "./generation/storage/sqlite-batch-writer";
 import { DOMAINS, OFFLINE_RESPONDERS } from "./domains";
 import type { PersonaServices } from "./features/persona/persona-runs";
+import type { SlidesServices } from "./features/slides/decks";
 import type { StoryServices } from "./features/story/projects";
 import { createProviders } from "./providers/create-providers";
 import type { Providers } from "./providers/types";
@@ -69,4 +72,20 @@ export function storyServices(): StoryServices {
 
 export function personaServices(): PersonaServices {
   return { db: db(), engine: appEngine(), images: imageStore() };
+}
+
+export function slidesServices(): SlidesServices {
+  return { db: db(), engine: appEngine(), images: imageStore() };
+}
+
+/** The batch API's services: the slides services, the operator key, and the app's sessions. */
+export function apiServices(): ApiServices {
+  return {
+    ...slidesServices(),
+    operatorKey: env().OPERATOR_API_KEY,
+    async session(headers) {
+      const session = await auth().api.getSession({ headers });
+      return session ? { userId: session.user.id, activeTeamId: session.session.activeOrganizationId ?? null } : null;
+    },
+  };
 }

@@ -43,6 +43,8 @@ export const envSchema = z
     IMAGE_TIMEOUT_SECONDS: seconds().optional(),
     RETRY_MAX_ATTEMPTS: positiveInt(4),
     RATE_LIMIT_MAX_WAIT_SECONDS: seconds().default(900),
+    /** Bearer key for the operator endpoints (/api/v1/ops/*); unset, only admin sessions reach them. */
+    OPERATOR_API_KEY: z.string().min(24, "must be at least 24 characters").optional(),
   })
   .superRefine((env, context) => {
     if (env.BATCH_DEFAULT_WORKERS > env.BATCH_MAX_WORKERS) {

@@ -1,6 +1,8 @@
-import { appEngine, personaServices, storyServices } from "@/server/app-services";
+import { appEngine, personaServices, slidesServices, storyServices } from "@/server/app-services";
+import { createOperationsRouter } from "./routers/operations";
 import { createPersonaRouter } from "./routers/persona";
 import { createRunsRouter } from "./routers/runs";
+import { createSlidesRouter } from "./routers/slides";
 import { createStoryRouter } from "./routers/story";
 import { systemRouter } from "./routers/system";
 import { teamsRouter } from "./routers/teams";
@@ -12,6 +14,8 @@ export const appRouter = createTRPCRouter({
   runs: createRunsRouter(appEngine),
   story: createStoryRouter(storyServices),
   persona: createPersonaRouter(personaServices),
+  slides: createSlidesRouter(slidesServices),
+  operations: createOperationsRouter(slidesServices),
 });
 
 export type AppRouter = typeof appRouter;

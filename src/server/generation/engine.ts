@@ -78,6 +78,8 @@ export interface BudgetStatus {
   ratePerSecond: number | null;
   /** The measured round trip of one call, or null before the first answer. */
   roundTripMs: number | null;
+  /** The window at the provider's last 429 (its limit as last seen), or null when it never refused. */
+  limitSeen: number | null;
 }
 
 export interface Engine {
@@ -347,6 +349,7 @@ export function createEngine(options: EngineOptions): Engine {
           window: budget.window,
           ratePerSecond: learned.ratePerSecond,
           roundTripMs: learned.roundTripMs,
+          limitSeen: learned.limitSeen,
         };
       }
       return { activeRuns: admission.activeCount, waitingRuns: admission.waitingCount, inFlight, windows, budgets: details };

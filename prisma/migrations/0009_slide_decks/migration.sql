@@ -1,0 +1,59 @@
+-- Slide decks: a deck (team, owner, title, style prompt, aspect ratio, quality, workers, last run),
+-- its slides (position, title, text, image prompt, current image of ownerKind 'slide' in "image"),
+-- and team API keys for the batch API (name, prefix and a SHA-256 hash of the secret; revocable).
+
+-- CreateTable
+CREATE TABLE "slide_deck" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "teamId" TEXT NOT NULL,
+    "ownerId" TEXT NOT NULL,
+    "title" TEXT NOT NULL,
+    "stylePreset" TEXT NOT NULL,
+    "stylePrompt" TEXT NOT NULL,
+    "aspectRatio" TEXT NOT NULL,
+    "quality" TEXT NOT NULL,
+    "maxWorkers" INTEGER NOT NULL,
+    "lastRunId" TEXT,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" DATETIME NOT NULL
+);
+
+-- CreateTable
+CREATE TABLE "slide" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "deckId" TEXT NOT NULL,
+    "position" INTEGER NOT NULL,
+    "title" TEXT NOT NULL,
+    "text" TEXT NOT NULL DEFAULT '',
+    "imagePrompt" TEXT NOT NULL DEFAULT '',
+    "promptWritten" BOOLEAN NOT NULL DEFAULT false,
+    "currentImageId" TEXT,
+    CONSTRAINT "slide_deckId_fkey" FOREIGN KEY ("deckId") REFERENCES "slide_deck" ("id") ON DELETE CASCADE ON UPDATE CASCADE,
+    CONSTRAINT "slide_currentImageId_fkey" FOREIGN KEY ("currentImageId") REFERENCES "image" ("id") ON DELETE SET NULL ON UPDATE CASCADE
+);
+
+-- CreateTable
+CREATE TABLE "team_api_key" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "teamId" TEXT NOT NULL,
+    "name" TEXT NOT NULL,
+    "prefix" TEXT NOT NULL,
+    "hash" TEXT NOT NULL,
+    "createdById" TEXT NOT NULL,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "lastUsedAt" DATETIME,
+    "revokedAt" DATETIME,
+    CONSTRAINT "team_api_key_teamId_fkey" FOREIGN KEY ("teamId") REFERENCES "organization" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+);
+
+-- CreateIndex
+CREATE INDEX "slide_deck_teamId_updatedAt_idx" ON "slide_deck"("teamId", "updatedAt");
+
+-- CreateIndex
+CREATE INDEX "slide_deckId_position_idx" ON "slide"("deckId", "position");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "team_api_key_hash_key" ON "team_api_key"("hash");
+
+-- CreateIndex
+CREATE INDEX "team_api_key_teamId_idx" ON "team_api_key"("teamId");

@@ -1,0 +1,32 @@
+// One entry for the three exports of a deck (PPTX, PDF, zip with manifest), used by the browser's
+// export route and the batch API's. The caller has checked access to the deck.
+import type { Database } from "@/server/db";
+import type { ImageStore } from "@/server/storage/image-store";
+import { loadDeckForExport, slug, type DeckExportFile, type ExportDeck, type ExportFormat } from "./deck-export-data";
+import { buildPdf } from "./pdf-export";
+import { buildPptx } from "./pptx-export";
+import { buildZip } from "./zip-export";
+
+export const EXPORT_CONTENT_TYPES: Record<ExportFormat, string> = {
+  pptx: "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+  pdf: "application/pdf",
+  zip: "application/zip",
+};
+
+export async function exportDeck(
+  services: { db: Database; images: ImageStore },
+  deck: ExportDeck,
+  format: ExportFormat,
+): Promise<DeckExportFile> {
+  const slides = await loadDeckForExport(services.db, services.images, deck);
+  const fileName = `${slug(deck.title)}.${format}`;
+  const contentType = EXPORT_CONTENT_TYPES[format];
+  switch (format) {
+    case "pptx":
+      return { fileName, contentType, body: new Uint8Array(await buildPptx(deck, slides)) };
+    case "pdf":
+      return { fileName, contentType, body: await buildPdf(deck, slides) };
+    case "zip":
+      return { fileName, contentType, body: buildZip(deck, slides) };
+  }
+}
