@@ -1,10 +1,14 @@
-// What the image workers do: the CPU work on pictures, run off the request thread. Each job takes
-// and returns structured-cloneable values (bytes as Uint8Array).
+// What the image workers do: the CPU work on pictures (drawing, encoding, thumbnails, card PNGs,
+// deck exports), run off the request thread. Each job takes and returns structured-cloneable
+// values (bytes as Uint8Array); files are read and written by the worker itself.
 import crypto from "node:crypto";
 import fs from "node:fs/promises";
 import path from "node:path";
 import sharp from "sharp";
 import { placeholderPortrait, writeCardPng } from "@/server/features/persona/cards/png-card";
+import type { ExportDeck, ExportSlide } from "@/server/features/slides/exports/deck-export-data";
+import { buildPdf } from "@/server/features/slides/exports/pdf-export";
+import { buildPptx } from "@/server/features/slides/exports/pptx-export";
 import { renderScene, type SceneDrawing } from "@/server/providers/offline/offline-scene";
 
 export interface StoreImageInput {
@@ -21,6 +25,12 @@ export interface CardPngInput {
   picture: Uint8Array | null;
   name: string;
   cards: { v2: object; v3: object };
+}
+
+export interface DeckFileInput {
+  deck: ExportDeck;
+  /** Each slide's image is read from its path by the worker. */
+  slides: ExportSlide[];
 }
 
 const asBuffer = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -49,4 +59,10 @@ export const imageJobs = {
     const picture = input.picture ? asBuffer(input.picture) : await placeholderPortrait(input.name);
     return writeCardPng(picture, input.cards);
   },
+
+  /** A deck as PowerPoint: every picture read, base64-encoded and zipped. */
+  "deck-pptx": ({ deck, slides }: DeckFileInput): Promise<Uint8Array> => buildPptx(deck, slides),
+
+  /** A deck as PDF: every picture's PNG parsed and embedded. */
+  "deck-pdf": ({ deck, slides }: DeckFileInput): Promise<Uint8Array> => buildPdf(deck, slides),
 };

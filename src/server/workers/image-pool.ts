@@ -1,5 +1,5 @@
 // The app's image workers: drawing and encoding pictures (the offline provider's scenes,
-// thumbnails, character card PNGs) in worker threads, so the request thread only schedules and
+// thumbnails, character card PNGs, deck exports) in worker threads, so the request thread only schedules and
 // streams. One worker per core but one, and at least one: the last core serves requests.
 import os from "node:os";
 import path from "node:path";
@@ -21,8 +21,8 @@ export function imageWorkerCount(): number {
  * (vitest, tsx) the worker loads its entry through tsx instead.
  */
 export function spawnImageWorker(): Worker {
-  // Pictures are Buffers outside the JS heap; the heap holds an SVG and the job's messages.
-  const options: WorkerOptions = { name: "storyforge-images", resourceLimits: { maxOldGenerationSizeMb: 128 } };
+  // Pictures are Buffers outside the JS heap; a deck export holds its pictures as base64 strings.
+  const options: WorkerOptions = { name: "storyforge-images", resourceLimits: { maxOldGenerationSizeMb: 512 } };
   if (process.env.NEXT_RUNTIME) return new Worker(new URL("./image-worker.ts", import.meta.url), options);
   const entry = pathToFileURL(path.join(path.dirname(fileURLToPath(import.meta.url)), "image-worker.ts")).href;
   const bootstrap = `import("tsx/esm/api").then(({ register }) => { register(); return import(${JSON.stringify(entry)}); });`;
