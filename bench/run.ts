@@ -1,6 +1,7 @@
 // `npm run bench`: makespan, 429s, engine CPU per task and peak memory for N image calls against
 // the fake provider (in a child process, with latencies scaled so a "30 s" image takes 300 ms),
-// and a "slow provider" table where the provider allows less than one call per round trip.
+// a "slow provider" table where the provider allows less than one call per round trip, and the
+// "live" tables: the production server followed by many browsers over SSE, and its memory.
 // Prints Markdown tables; docs/benchmarks.md records a run and how to read it.
 import fs from "node:fs";
 import os from "node:os";
@@ -9,6 +10,7 @@ import { createDatabase } from "@/server/db";
 import { createPrismaProviderLimitStore } from "@/server/generation/storage/prisma-provider-limit-store";
 import { applyMigrations } from "../tests/helpers/database";
 import { measureEngineOverhead } from "./engine-overhead";
+import { runLiveBench } from "./live";
 import { measureOfflineImages } from "./offline-image";
 import { startFakeProviderProcess } from "./fake-provider-process";
 import { measure, settleGarbage, type Measurement } from "./measure";
@@ -35,6 +37,11 @@ const RATE = { ratePerSecond: Number(flag("rate") ?? 50), burst: Number(flag("bu
 const SIZES = process.argv.includes("--quick") ? [10, 100] : [10, 100, 1000];
 const OVERHEAD_REPETITIONS = 7;
 const ONLY = flag("only");
+if (ONLY === "live") {
+  // The live tables start an app server of their own and need nothing below.
+  await runLiveBench({ memory: !process.argv.includes("--quick") });
+  process.exit(0);
+}
 /** The slow-provider scenarios run this many calls a second of real time at their fastest model. */
 // 50: at 100 a second the timers' millisecond, late under load, already showed in the results.
 const SLOW_REAL_RATE = Number(flag("slow-rate") ?? 50);
@@ -202,6 +209,7 @@ try {
   console.log(`Node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? "unknown"}), L = ${LATENCY_MS} ms, cap ${CAP}`);
   printTables();
   if (!ONLY) await measureTheRest();
+  if (!ONLY) await runLiveBench({ memory: !process.argv.includes("--quick") });
 } finally {
   await fake.close();
   await database.db.$disconnect();
