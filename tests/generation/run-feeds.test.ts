@@ -129,7 +129,7 @@ describe("run feeds", () => {
     expect(feeds.stats().encoded).toBe(50);
   });
 
-  test("a follower that joins late reads the stored events once for itself and then shares the live feed", async () => {
+  test("a follower that joins while the feed's log holds the run is served from it, without reading the store", async () => {
     const run = memoryRun();
     const { counter, encode } = countingEncoder();
     const feeds = createRunFeeds({ engine: run.engine, encode });
@@ -147,6 +147,22 @@ describe("run feeds", () => {
     expect((await early).seqs).toEqual(range(1, 20));
     expect((await late).seqs).toEqual(range(1, 20));
     expect(counter.calls).toBe(20);
+  });
+
+  test("followers joining a run that already has events share one read and one encoding of them", async () => {
+    const run = memoryRun({ readDelayMs: 5 });
+    for (let event = 0; event < 39; event++) run.emit();
+    const { counter, encode } = countingEncoder();
+    const feeds = createRunFeeds({ engine: run.engine, encode });
+    const results = Array.from({ length: 30 }, (_, index) => readAll(follow(feeds, index % 3 === 1 ? 10 : 0)));
+    await tick(1);
+    run.emit(); // a live event while the stored ones are being read
+    await tick(10);
+    run.emit("run-end");
+
+    for (const [index, followed] of (await Promise.all(results)).entries()) expect(followed.seqs).toEqual(range(index % 3 === 1 ? 11 : 1, 41));
+    expect(run.reads).toBe(1);
+    expect(counter.calls).toBe(41);
   });
 
   test("a slow follower is cut off past the bound, without holding up the others, and resumes from its last id without gap", async () => {

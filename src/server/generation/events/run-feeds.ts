@@ -2,15 +2,17 @@
 // the bytes every follower is sent, and kept in the feed's log; a follower is a cursor into that
 // log, so a thousand followers cost one encoding and a thousand writes of the same bytes.
 //
-// A follower joins the feed first, then reads the stored events after its last id (encoded for it
-// alone, as one chunk), then takes the rest from the log: joining before reading is what closes
-// the gap, and the seq cursor is what prevents duplicates (as in follow-run.ts).
+// A follower joins the feed first, then the stored events after its last id are read into the
+// log (once, for every follower that needs them), then it takes everything from the log: joining
+// before reading is what closes the gap, and the seq cursor is what prevents duplicates (as in
+// follow-run.ts). Only what is older than the log can keep is replayed for one follower alone.
 //
 // Back-pressure: a follower's stream holds at most STREAM_HIGH_WATER_BYTES its reader has not taken;
 // beyond that, frames wait in the shared log and cost the follower nothing. The log keeps the last
 // `maxLagBytes` of frames. A follower whose next frame has left the log is too slow: its stream is
 // closed without the end-of-run frame, and the client resumes from the last id it received.
 import type { Engine } from "../engine";
+import { FrameLog, type Frame } from "./frame-log";
 import type { RunEvent } from "./run-events";
 
 export const DEFAULT_MAX_LAG_BYTES = 512 * 1024;
@@ -55,59 +57,43 @@ export interface RunFeeds {
   stats(): RunFeedsStats;
 }
 
-interface Frame {
-  seq: number;
-  bytes: Uint8Array;
-  runEnd: boolean;
-}
-
-/** A run's live events, encoded, the last `maxLagBytes` of them kept in order. */
+/** A followed run: its log of encoded events and the followers reading it. */
 class Feed {
   readonly followers = new Set<Follower>();
+  readonly log: FrameLog;
   unsubscribe: () => void = () => {};
-  private frames: Array<Frame | undefined> = [];
-  private start = 0;
-  private bytes = 0;
+  private reading: Promise<boolean> | null = null;
 
-  constructor(readonly runId: string) {}
-
-  get count(): number {
-    return this.frames.length - this.start;
-  }
-  /** The oldest seq in the log (Infinity when it is empty). */
-  get firstSeq(): number {
-    return this.count === 0 ? Number.POSITIVE_INFINITY : this.frames[this.start]!.seq;
-  }
-  /** The newest seq in the log (0 when it is empty). */
-  get lastSeq(): number {
-    return this.count === 0 ? 0 : this.frames[this.frames.length - 1]!.seq;
+  constructor(
+    readonly runId: string,
+    maxBytes: number,
+  ) {
+    this.log = new FrameLog(maxBytes);
   }
 
-  frameAt(seq: number): Frame | undefined {
-    return this.frames[this.start + seq - this.firstSeq];
-  }
-
-  append(frame: Frame, maxBytes: number): void {
-    // The log must be contiguous; a follower behind a hole reads the database instead.
-    if (this.count > 0 && frame.seq !== this.lastSeq + 1) this.clear();
-    this.frames.push(frame);
-    this.bytes += frame.bytes.byteLength;
-    while (this.bytes > maxBytes && this.count > 1) {
-      this.bytes -= this.frames[this.start]!.bytes.byteLength;
-      this.frames[this.start++] = undefined;
-    }
-    if (this.start > 256 && this.start * 2 > this.frames.length) {
-      this.frames = this.frames.slice(this.start);
-      this.start = 0;
-    }
-  }
-
-  clear(): void {
-    this.frames = [];
-    this.start = 0;
-    this.bytes = 0;
+  /**
+   * Reads the stored events from `from` on into the log, in front of what it holds, once for all
+   * the followers that need them (one read at a time per feed). Resolves with whether anything
+   * was stored from `from` on.
+   */
+  backfill(from: number, hub: Hub): Promise<boolean> {
+    this.reading ??= (async () => {
+      try {
+        const stored = await hub.engine.eventsAfter(this.runId, from - 1);
+        this.log.prepend(
+          stored.filter((event) => event.seq < this.log.firstSeq),
+          (event) => frameOf(event, hub.encode(event)),
+        );
+        return stored.length > 0;
+      } finally {
+        this.reading = null;
+      }
+    })();
+    return this.reading;
   }
 }
+
+const frameOf = (event: RunEvent, bytes: Uint8Array): Frame => ({ seq: event.seq, bytes, runEnd: event.type === "run-end" });
 
 interface Hub {
   engine: RunFeedsOptions["engine"];
@@ -158,13 +144,13 @@ class Follower {
     this.pumping = true;
     try {
       const feed = this.feed;
-      while (this.next <= feed.lastSeq) {
-        if (this.next < feed.firstSeq) return this.cutOff();
+      while (this.next <= feed.log.lastSeq) {
+        if (this.next < feed.log.firstSeq) return this.cutOff();
         if ((this.controller.desiredSize ?? 0) <= 0) return;
-        const frame = feed.frameAt(this.next++)!;
+        const frame = feed.log.frameAt(this.next++)!;
         this.controller.enqueue(frame.bytes);
         // A run-end followed by later events is a run that was retried: keep going.
-        if (frame.runEnd && this.next > feed.lastSeq) return this.finish();
+        if (frame.runEnd && this.next > feed.log.lastSeq) return this.finish();
       }
     } finally {
       this.pumping = false;
@@ -179,16 +165,24 @@ class Follower {
   /** Stored events after the client's last id, then the shared log. */
   async catchUp(): Promise<void> {
     const feed = this.feed;
+    // Stored events are read into the shared log, once for every follower that needs them.
+    for (let reads = 0; reads < 2 && !feed.log.covers(this.next); reads++) {
+      const found = await feed.backfill(this.next, this.hub);
+      if (this.closed) return;
+      // Nothing stored from `next` on: what comes next is live, and will be `next`.
+      if (!found && feed.log.count === 0) return this.goLive();
+    }
+    // What the log cannot keep (a long run read from its start) is this follower's own replay.
     for (let emptyReads = 0; ; ) {
       if (this.closed) return;
       // The log has everything from `next` on (or nothing yet, and what comes next will be `next`).
-      if (feed.count > 0 && this.next >= feed.firstSeq) break;
+      if (feed.log.covers(this.next)) break;
       const stored = await this.hub.engine.eventsAfter(this.feed.runId, this.next - 1);
       if (this.closed) return;
-      const before = feed.count > 0 ? feed.firstSeq : Number.POSITIVE_INFINITY;
+      const before = feed.log.count > 0 ? feed.log.firstSeq : Number.POSITIVE_INFINITY;
       const own = stored.filter((event) => event.seq >= this.next && event.seq < before);
       if (own.length === 0) {
-        if (feed.count === 0) break;
+        if (feed.log.count === 0) break;
         // The log moved on during the read: what lies before it is stored now, so read again.
         if (++emptyReads < 3) continue;
         return this.end();
@@ -196,9 +190,13 @@ class Follower {
       await this.sendReplay(own);
       if (this.closed) return;
       this.next = own[own.length - 1]!.seq + 1;
-      const isLatest = own[own.length - 1] === stored[stored.length - 1] && feed.count === 0;
+      const isLatest = own[own.length - 1] === stored[stored.length - 1] && feed.log.count === 0;
       if (own[own.length - 1]!.type === "run-end" && isLatest) return this.finish();
     }
+    this.goLive();
+  }
+
+  private goLive(): void {
     this.live = true;
     this.pump();
   }
@@ -280,7 +278,7 @@ export function createRunFeeds(options: RunFeedsOptions): RunFeeds {
       if (feed.followers.size === 0 && feeds.get(feed.runId) === feed) {
         feeds.delete(feed.runId);
         feed.unsubscribe();
-        feed.clear();
+        feed.log.clear();
       }
       if (followers === 0 && heartbeat) {
         clearInterval(heartbeat);
@@ -293,8 +291,8 @@ export function createRunFeeds(options: RunFeedsOptions): RunFeeds {
   };
 
   function publish(feed: Feed, event: RunEvent): void {
-    if (event.seq <= feed.lastSeq) return;
-    feed.append({ seq: event.seq, bytes: hub.encode(event), runEnd: event.type === "run-end" }, maxLagBytes);
+    if (event.seq <= feed.log.lastSeq) return;
+    feed.log.append(frameOf(event, hub.encode(event)));
     for (const follower of feed.followers) follower.pump();
   }
 
@@ -311,7 +309,7 @@ export function createRunFeeds(options: RunFeedsOptions): RunFeeds {
     follow(request) {
       let feed = feeds.get(request.runId);
       if (!feed) {
-        const created = new Feed(request.runId);
+        const created = new Feed(request.runId, maxLagBytes);
         feeds.set(request.runId, created);
         created.unsubscribe = options.engine.subscribe(request.runId, (event) => publish(created, event));
         feed = created;
