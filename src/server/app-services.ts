@@ -16,6 +16,7 @@ import type { StoryServices } from "./features/story/projects";
 import { createProviders } from "./providers/create-providers";
 import type { Providers } from "./providers/types";
 import { createImageStore, type ImageStore } from "./storage/image-store";
+import { respondInWorkers } from "./workers/cpu-pool";
 import { configureSharp } from "./workers/sharp-settings";
 
 // Kept on globalThis so that Next.js dev reloads reuse them instead of starting a second
@@ -28,7 +29,7 @@ const globalForServices = globalThis as unknown as {
 
 export function imageStore(): ImageStore {
   if (!globalForServices.storyforgeImages) {
-    // The image workers set the same; set here too for the pictures this thread still reads.
+    // The CPU workers set the same; set here too for the pictures this thread still reads.
     configureSharp();
     globalForServices.storyforgeImages = createImageStore(env().DATA_DIR);
   }
@@ -37,7 +38,8 @@ export function imageStore(): ImageStore {
 
 /** The app's providers, built once from the process environment. */
 export function providers(): Providers {
-  globalForServices.storyforgeProviders ??= createProviders(env(), { offlineResponders: OFFLINE_RESPONDERS });
+  // Offline answers are worked out in the CPU workers (reading a story takes hundreds of milliseconds).
+  globalForServices.storyforgeProviders ??= createProviders(env(), { offlineResponders: respondInWorkers(Object.keys(OFFLINE_RESPONDERS)) });
   return globalForServices.storyforgeProviders;
 }
 

@@ -1,11 +1,11 @@
 // Image files under DATA_DIR/images. Names are chosen here (random ids), never taken from users,
 // and every file is written to a temporary name first and renamed, so a crash never leaves a
 // half-written file under a final name. The thumbnail is made and both files are written by the
-// image workers: the request thread hands the bytes over and keeps nothing.
+// CPU workers: the request thread hands the bytes over and keeps nothing.
 import crypto from "node:crypto";
 import fs from "node:fs/promises";
 import path from "node:path";
-import { imagePool, type ImagePool } from "@/server/workers/image-pool";
+import { cpuPool, type CpuPool } from "@/server/workers/cpu-pool";
 
 export const THUMBNAIL_WIDTH = 480;
 const NAME_PATTERN = /^[a-f0-9-]{36}\.(png|webp)$/;
@@ -22,8 +22,8 @@ export interface ImageStore {
   remove(files: string[]): Promise<void>;
 }
 
-/** `workers` defaults to the app's image workers. */
-export function createImageStore(dataDirectory: string, workers?: Pick<ImagePool, "run">): ImageStore {
+/** `workers` defaults to the app's CPU workers. */
+export function createImageStore(dataDirectory: string, workers?: Pick<CpuPool, "run">): ImageStore {
   const directory = path.resolve(dataDirectory, "images");
 
   function pathOf(file: string) {
@@ -36,7 +36,7 @@ export function createImageStore(dataDirectory: string, workers?: Pick<ImagePool
       await fs.mkdir(directory, { recursive: true });
       const id = crypto.randomUUID();
       const stored = { file: `${id}.png`, thumbnailFile: `${id}.webp` };
-      await (workers ?? imagePool()).run("store-image", { png, directory, ...stored, thumbnailWidth: THUMBNAIL_WIDTH });
+      await (workers ?? cpuPool()).run("store-image", { png, directory, ...stored, thumbnailWidth: THUMBNAIL_WIDTH });
       return stored;
     },
     pathOf,

@@ -1,7 +1,7 @@
 // The offline ImageModel: a scene drawn from the prompt (offline-scene.ts), rendered off the
-// request thread by the app's image workers, so a storyboard of fifty scenes never stalls the
+// request thread by the app's CPU workers, so a storyboard of fifty scenes never stalls the
 // pages and event streams of everyone else. Same request, same bytes, wherever it is drawn.
-import { imagePool } from "@/server/workers/image-pool";
+import { cpuPool } from "@/server/workers/cpu-pool";
 import { WorkerCrashed } from "@/server/workers/worker-pool";
 import { offlinePixelSize } from "../image-sizes";
 import { ProviderError, type ImageModel, type RenderImageRequest, type RenderImageResult } from "../types";
@@ -9,10 +9,10 @@ import type { SceneDrawing } from "./offline-scene";
 
 export { drawScene } from "./offline-scene";
 
-/** Draws and encodes a scene; by default in the app's image workers. */
+/** Draws and encodes a scene; by default in the app's CPU workers. */
 export type SceneRenderer = (drawing: SceneDrawing, signal?: AbortSignal) => Promise<Uint8Array>;
 
-const inImageWorkers: SceneRenderer = (drawing, signal) => imagePool().run("offline-image", drawing, { signal });
+const inImageWorkers: SceneRenderer = (drawing, signal) => cpuPool().run("offline-image", drawing, { signal });
 
 export function createOfflineImageModel(model = "offline-image", render: SceneRenderer = inImageWorkers): ImageModel {
   return {

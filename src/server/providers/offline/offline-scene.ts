@@ -3,7 +3,7 @@
 // water, sun or moon, one figure per character) from a hash of the prompt and seed, so the same
 // request always gives identical bytes and different scenes give different pictures. A caption
 // shows the scene title, and a corner label says plainly that this is the offline preview.
-// Drawing and encoding are CPU work: the app runs them in its image workers (src/server/workers).
+// Drawing and encoding are CPU work: the app runs them in its CPU workers (src/server/workers).
 import sharp from "sharp";
 import { hashString, seededRandom } from "../seeded-random";
 

@@ -7,7 +7,7 @@ import type { Database } from "@/server/db";
 import { AppError } from "@/server/errors";
 import type { ImageParameters } from "@/server/features/images/images";
 import type { ImageStore } from "@/server/storage/image-store";
-import { imagePool } from "@/server/workers/image-pool";
+import { cpuPool } from "@/server/workers/cpu-pool";
 import { currentAvatar, PERSONA_IMAGE_OWNER } from "../avatar";
 import { findPersona } from "../persona-access";
 import type { PersonaServices } from "../persona-runs";
@@ -56,8 +56,8 @@ export async function buildCardFile(db: Database, images: ImageStore, persona: P
   const avatar = await currentAvatar(db, persona.id);
   const picture = avatar ? await fs.readFile(images.pathOf(avatar.file)) : null;
   // Drawing the portrait and rewriting the PNG's chunks (a checksum over every byte) is CPU work
-  // for the image workers.
-  const png = await imagePool().run("card-png", { picture, name: persona.name, cards: { v2: toCardV2(input), v3: toCardV3(input) } });
+  // for the CPU workers.
+  const png = await cpuPool().run("card-png", { picture, name: persona.name, cards: { v2: toCardV2(input), v3: toCardV3(input) } });
   return { fileName: `${slug}.png`, contentType: "image/png", body: Buffer.from(png.buffer, png.byteOffset, png.byteLength) };
 }
 

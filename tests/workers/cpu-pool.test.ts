@@ -1,14 +1,20 @@
-// The image workers: the same pictures as drawing them on the main thread, a pool that keeps to
+// The CPU workers: the same pictures as drawing them on the main thread, a pool that keeps to
 // its size, and one that outlives a worker dying in the middle of a job.
+import fs from "node:fs";
+import path from "node:path";
 import { Worker } from "node:worker_threads";
 import { afterAll, describe, expect, test } from "vitest";
+import { OFFLINE_RESPONDERS } from "@/server/domains";
+import { buildAnalysisMessages, STORY_ANALYSIS } from "@/server/features/story/stage-messages";
+import { respondOffline } from "@/server/providers/offline/offline-responders";
 import { createOfflineImageModel } from "@/server/providers/offline/offline-image-model";
 import { renderScene, type SceneDrawing } from "@/server/providers/offline/offline-scene";
 import { ProviderError } from "@/server/providers/types";
-import { createImagePool } from "@/server/workers/image-pool";
+import { createCpuPool, respondInWorkers } from "@/server/workers/cpu-pool";
+import { WORKER_RESPONDERS } from "@/server/workers/worker-responders";
 import { createWorkerPool, JobFailed, WorkerCrashed } from "@/server/workers/worker-pool";
 
-const pool = createImagePool({ size: 2 });
+const pool = createCpuPool({ size: 2 });
 afterAll(() => pool.close());
 
 const drawing = (index: number): SceneDrawing => ({
@@ -34,7 +40,7 @@ parentPort.on("message", async ({ id, kind, input }) => {
 type StandInJobs = { echo: (input: number) => number; fail: (input: null) => never; crash: (input: null) => never };
 const standInPool = (size: number) => createWorkerPool<StandInJobs>({ size, spawn: () => new Worker(STAND_IN, { eval: true }) });
 
-describe("image workers", () => {
+describe("CPU workers", () => {
   test("draw the same PNG bytes as drawing on the main thread, for the same request", async () => {
     const requests = [drawing(1), drawing(2), { ...drawing(3), width: 1792, height: 1024 }];
     const inWorkers = await Promise.all(requests.map((request) => pool.run("offline-image", request)));
@@ -51,6 +57,21 @@ describe("image workers", () => {
     const result = await model.renderImage({ prompt: drawing(4).prompt, title: "Scene 4", seed: 4, size: "1792x1024" });
     expect([result.width, result.height]).toEqual([1792, 1024]);
     expect(result.png.equals(await renderScene({ ...drawing(4), width: 1792, height: 1024 }))).toBe(true);
+  });
+
+  test("answer the offline text model's requests exactly as the main thread does", async () => {
+    const story = fs.readFileSync(path.join(import.meta.dirname, "../fixtures/stories/lighthouse-keeper.txt"), "utf8");
+    const messages = buildAnalysisMessages({ story, sceneCount: 6, style: "watercolour" });
+    const inWorkers = respondInWorkers([STORY_ANALYSIS], () => pool);
+    const answer = await inWorkers[STORY_ANALYSIS]!(messages);
+    expect(answer).toEqual(await respondOffline(OFFLINE_RESPONDERS, STORY_ANALYSIS, messages));
+    expect(answer).toMatchObject({ scenes: expect.any(Array) });
+    // A request the responder cannot read is declined there too (the model then samples the schema).
+    expect(await inWorkers[STORY_ANALYSIS]!([{ role: "user", content: "hello" }])).toBeUndefined();
+  });
+
+  test("know every domain's offline requests", () => {
+    expect(Object.keys(WORKER_RESPONDERS).sort()).toEqual(Object.keys(OFFLINE_RESPONDERS).sort());
   });
 
   test("never runs more workers than it is sized to", async () => {

@@ -1,15 +1,16 @@
-// What the image workers do: the CPU work on pictures (drawing, encoding, thumbnails, card PNGs,
-// deck exports), run off the request thread. Each job takes and returns structured-cloneable
-// values (bytes as Uint8Array); files are read and written by the worker itself.
+// What the CPU workers do: the offline text model's answers and the work on pictures (drawing,
+// encoding, thumbnails, card PNGs, deck exports), run off the request thread. Each job takes and
+// returns structured-cloneable values (bytes as Uint8Array); files are read and written by the
+// worker itself. What only some jobs need (the NLP of the offline answers, the PDF and PowerPoint
+// writers) is loaded by the first job that needs it, so a worker that only draws stays small.
 import crypto from "node:crypto";
 import fs from "node:fs/promises";
 import path from "node:path";
 import sharp from "sharp";
-import { placeholderPortrait, writeCardPng } from "@/server/features/persona/cards/png-card";
 import type { ExportDeck, ExportSlide } from "@/server/features/slides/exports/deck-export-data";
-import { buildPdf } from "@/server/features/slides/exports/pdf-export";
-import { buildPptx } from "@/server/features/slides/exports/pptx-export";
+import { respondOffline } from "@/server/providers/offline/offline-responders";
 import { renderScene, type SceneDrawing } from "@/server/providers/offline/offline-scene";
+import type { ChatMessage } from "@/server/providers/types";
 
 export interface StoreImageInput {
   png: Uint8Array;
@@ -42,7 +43,11 @@ async function writeAtomically(target: string, bytes: Buffer): Promise<void> {
   await fs.rename(temporary, target);
 }
 
-export const imageJobs = {
+export const cpuJobs = {
+  /** A domain's offline answer to a structured request (undefined when it declines). */
+  "offline-answer": ({ name, messages }: { name: string; messages: ChatMessage[] }): Promise<unknown> =>
+    import("./worker-responders").then(({ WORKER_RESPONDERS }) => respondOffline(WORKER_RESPONDERS, name, messages)),
+
   /** The offline provider's picture of a scene. */
   "offline-image": (drawing: SceneDrawing): Promise<Uint8Array> => renderScene(drawing),
 
@@ -56,13 +61,20 @@ export const imageJobs = {
 
   /** A character card PNG: the avatar (or a drawn portrait) with the card's chunks. */
   async "card-png"(input: CardPngInput): Promise<Uint8Array> {
+    const { placeholderPortrait, writeCardPng } = await import("@/server/features/persona/cards/png-card");
     const picture = input.picture ? asBuffer(input.picture) : await placeholderPortrait(input.name);
     return writeCardPng(picture, input.cards);
   },
 
   /** A deck as PowerPoint: every picture read, base64-encoded and zipped. */
-  "deck-pptx": ({ deck, slides }: DeckFileInput): Promise<Uint8Array> => buildPptx(deck, slides),
+  async "deck-pptx"({ deck, slides }: DeckFileInput): Promise<Uint8Array> {
+    const { buildPptx } = await import("@/server/features/slides/exports/pptx-export");
+    return buildPptx(deck, slides);
+  },
 
   /** A deck as PDF: every picture's PNG parsed and embedded. */
-  "deck-pdf": ({ deck, slides }: DeckFileInput): Promise<Uint8Array> => buildPdf(deck, slides),
+  async "deck-pdf"({ deck, slides }: DeckFileInput): Promise<Uint8Array> {
+    const { buildPdf } = await import("@/server/features/slides/exports/pdf-export");
+    return buildPdf(deck, slides);
+  },
 };
