@@ -1,7 +1,7 @@
-// The app as a user's browser meets it, for the live benchmark: the production build served by
-// `next start` on 127.0.0.1 at a free port, with a data directory and database of its own. The
-// server runs in its own process group, which `stop()` ends by its id.
-import { spawn, spawnSync } from "node:child_process";
+// The app as a user's browser meets it, for the live benchmark: `npm start` (scripts/start.mjs, the
+// production build served by `next start`) on 127.0.0.1 at a free port, with a data directory and
+// database of its own. The server runs in its own process group, which `stop()` ends by its id.
+import { spawn } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
@@ -10,7 +10,7 @@ import { buildIfNeeded, root } from "../scripts/app-environment.mjs";
 
 export interface AppServer {
   url: string;
-  /** The process group's leader: `next start`. */
+  /** The process group's leader: scripts/start.mjs, whose child is the Next.js server. */
   pid: number;
   /** Resident memory of the server process (the largest process of the group), in bytes. */
   rssBytes(): number;
@@ -76,14 +76,8 @@ export async function startAppServer(extraEnvironment: Record<string, string> = 
   process.env.BETTER_AUTH_SECRET ??= AUTH_SECRET;
   process.env.NEXT_TELEMETRY_DISABLED = "1";
   buildIfNeeded();
-  const migrated = spawnSync(process.execPath, [path.join(root, "scripts/prisma.mjs"), "migrate", "deploy"], {
-    cwd: root,
-    env: environment,
-    encoding: "utf8",
-  });
-  if (migrated.status !== 0) throw new Error(`Migrating the benchmark database failed:\n${migrated.stdout}${migrated.stderr}`);
-
-  const child = spawn(process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), "start", "-H", "127.0.0.1", "-p", String(port)], {
+  // `npm start` itself: it migrates the database and serves the build with `next start`.
+  const child = spawn(process.execPath, [path.join(root, "scripts/start.mjs")], {
     cwd: root,
     env: environment,
     detached: true,
