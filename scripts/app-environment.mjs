@@ -33,6 +33,16 @@ export async function ensureAuthSecret(settings) {
   process.env.BETTER_AUTH_SECRET = authSecret(path.resolve(root, settings.DATA_DIR));
 }
 
+/**
+ * The environment of the Next.js server process. glibc gives every thread that allocates (libvips
+ * and libuv's threads, V8's helpers) a malloc arena of its own, up to eight per core, and keeps
+ * what they free; with two arenas the server stayed about 80 MiB lower over the same runs
+ * (docs/benchmarks.md). An operator's own MALLOC_ARENA_MAX wins.
+ */
+export function serverEnvironment(env = process.env) {
+  return { ...env, MALLOC_ARENA_MAX: env.MALLOC_ARENA_MAX || "2" };
+}
+
 export function run(command, args, env = process.env) {
   const result = spawnSync(command, args, { cwd: root, stdio: "inherit", env });
   if (result.status !== 0) process.exit(result.status ?? 1);

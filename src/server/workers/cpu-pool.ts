@@ -24,7 +24,9 @@ export function cpuWorkerCount(): number {
  */
 export function spawnCpuWorker(): Worker {
   // Pictures are Buffers outside the JS heap; a deck export holds its pictures as base64 strings.
-  const options: WorkerOptions = { name: "storyforge-cpu", resourceLimits: { maxOldGenerationSizeMb: 512 } };
+  // A small young generation: the worker's short-lived garbage (an SVG, a job's messages) is
+  // collected often instead of being given room (V8's default let it take 30 MB more than it used).
+  const options: WorkerOptions = { name: "storyforge-cpu", resourceLimits: { maxOldGenerationSizeMb: 512, maxYoungGenerationSizeMb: 8 } };
   if (process.env.NEXT_RUNTIME) return new Worker(new URL("./cpu-worker.ts", import.meta.url), options);
   const entry = pathToFileURL(path.join(path.dirname(fileURLToPath(import.meta.url)), "cpu-worker.ts")).href;
   const bootstrap = `import("tsx/esm/api").then(({ register }) => { register(); return import(${JSON.stringify(entry)}); });`;
