@@ -2,7 +2,8 @@
 // the fake provider (in a child process, with latencies scaled so a "30 s" image takes 300 ms),
 // a "slow provider" table where the provider allows less than one call per round trip, and the
 // persona and slide-deck tables, which run the domains' real task types (bench/personas.ts,
-// bench/decks.ts).
+// bench/decks.ts), and the "live" tables: the production server followed by many browsers over SSE,
+// and its memory.
 // Prints Markdown tables; docs/benchmarks.md records a run and how to read it.
 import fs from "node:fs";
 import os from "node:os";
@@ -13,6 +14,7 @@ import { applyMigrations } from "../tests/helpers/database";
 import type { BenchContext } from "./domain-engine";
 import { deckTable } from "./decks";
 import { measureEngineOverhead } from "./engine-overhead";
+import { runLiveBench } from "./live";
 import { measureOfflineImages } from "./offline-image";
 import { personaTable } from "./personas";
 import { startFakeProviderProcess } from "./fake-provider-process";
@@ -49,6 +51,11 @@ const PERSONA_RUNS = process.argv.includes("--quick")
       { latencyMs: LATENCY_MS, repetitions: 5 },
       { latencyMs: 10 * LATENCY_MS, repetitions: 2 },
     ];
+if (ONLY === "live") {
+  // The live tables start an app server of their own and need nothing below.
+  await runLiveBench({ memory: !process.argv.includes("--quick") });
+  process.exit(0);
+}
 /** The slow-provider scenarios run this many calls a second of real time at their fastest model. */
 // 50: at 100 a second the timers' millisecond, late under load, already showed in the results.
 const SLOW_REAL_RATE = Number(flag("slow-rate") ?? 50);
@@ -222,6 +229,7 @@ try {
   printTables();
   for (const line of [...personaLines, ...deckLines]) console.log(line);
   if (!ONLY) await measureTheRest();
+  if (!ONLY) await runLiveBench({ memory: !process.argv.includes("--quick") });
 } finally {
   await fake.close();
   await database.db.$disconnect();

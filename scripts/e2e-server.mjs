@@ -7,7 +7,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import readline from "node:readline";
-import { buildIfNeeded, migrate, root } from "./app-environment.mjs";
+import { buildIfNeeded, migrate, root, serverEnvironment, serverNodeFlags } from "./app-environment.mjs";
 
 const port = process.env.E2E_PORT ?? "3100";
 const dataDirectory = fs.mkdtempSync(path.join(os.tmpdir(), "storyforge-e2e-"));
@@ -47,10 +47,10 @@ Object.assign(process.env, {
 buildIfNeeded();
 migrate();
 
-const server = spawn(process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), "start", "-H", "127.0.0.1", "-p", port], {
+const server = spawn(process.execPath, [...serverNodeFlags(), path.join(root, "node_modules/next/dist/bin/next"), "start", "-H", "127.0.0.1", "-p", port], {
   cwd: root,
   stdio: "inherit",
-  env: process.env,
+  env: serverEnvironment(process.env),
 });
 function stop(signal) {
   server.kill(signal);
