@@ -36,6 +36,9 @@ Object.assign(process.env, {
   DATABASE_URL: `file:${path.join(dataDirectory, "storyforge.db")}`,
   BETTER_AUTH_URL: `http://127.0.0.1:${port}`,
   BETTER_AUTH_SECRET: "end-to-end-tests-secret-0123456789abcdef",
+  // Every test signs up and in from 127.0.0.1; the per-account limits stay as they ship.
+  AUTH_SIGN_IN_ATTEMPTS_PER_ADDRESS: "10000",
+  AUTH_SIGN_UPS_PER_ADDRESS: "10000",
   GENERATION_PROVIDER: "openai",
   OPENAI_API_KEY: "end-to-end-fake-key",
   OPENAI_BASE_URL: providerUrl,
