@@ -30,7 +30,7 @@ interface Variant {
 const VARIANTS: Variant[] = [
   { order: "app", engine: "adaptive (default)", settings: { adaptive: true } },
   // Without the adaptive budget's pacing and cold start: what the DAG alone gives.
-  { order: "app", engine: `fixed cap`, settings: { adaptive: false } },
+  { order: "app", engine: "fixed cap", settings: { adaptive: false } },
   { order: "original", engine: "adaptive (default)", settings: { adaptive: true } },
 ];
 
@@ -158,7 +158,7 @@ export interface PersonaTableOptions {
    * The latencies one persona runs at, each this many times per variant (interleaved, so a busy
    * spell of the machine hits every variant alike); the batch runs once at the bench's L. The
    * bench's L (300 ms) shrinks the provider's wait but not a stage's own work (database reads,
-   * versioned writes, JSON), 5–10% of it; at 10 × L that work is about 1%, as it is (far less)
+   * versioned writes, JSON), 5–13% of it; at 10 × L that work is about 1%, as it is (far less)
    * against a real call.
    */
   single: Array<{ latencyMs: number; repetitions: number }>;
