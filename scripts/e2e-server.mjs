@@ -1,12 +1,13 @@
 // The app as the end-to-end tests see it: a production build served on 127.0.0.1 with a fresh
 // database and data directory of its own (tests never touch ./data), generating through the real
-// OpenAI SDK path against the fake provider server on loopback, slow enough to watch progress.
+// OpenAI SDK path against the fake provider server on loopback, slow enough to watch progress,
+// with one generation run at a time.
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import readline from "node:readline";
-import { buildIfNeeded, migrate, root } from "./app-environment.mjs";
+import { buildIfNeeded, migrate, root, serverEnvironment, serverNodeFlags } from "./app-environment.mjs";
 
 const port = process.env.E2E_PORT ?? "3100";
 const dataDirectory = fs.mkdtempSync(path.join(os.tmpdir(), "storyforge-e2e-"));
@@ -41,15 +42,18 @@ Object.assign(process.env, {
   GENERATION_PROVIDER: "openai",
   OPENAI_API_KEY: "end-to-end-fake-key",
   OPENAI_BASE_URL: providerUrl,
+  // One run at a time, so the decks spec can watch a second deck wait in line and start when the
+  // first ends. The specs run one after another and wait for their runs, so the others never queue.
+  BATCH_MAX_CONCURRENT: "1",
 });
 
 buildIfNeeded();
 migrate();
 
-const server = spawn(process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), "start", "-H", "127.0.0.1", "-p", port], {
+const server = spawn(process.execPath, [...serverNodeFlags(), path.join(root, "node_modules/next/dist/bin/next"), "start", "-H", "127.0.0.1", "-p", port], {
   cwd: root,
   stdio: "inherit",
-  env: process.env,
+  env: serverEnvironment(process.env),
 });
 function stop(signal) {
   server.kill(signal);

@@ -1,7 +1,16 @@
 // `npm start`: builds if needed, creates and migrates the embedded database, then serves the app.
 import { spawn } from "node:child_process";
 import path from "node:path";
-import { buildIfNeeded, ensureAuthSecret, loadDotEnv, migrate, root, validateEnvironment } from "./app-environment.mjs";
+import {
+  buildIfNeeded,
+  ensureAuthSecret,
+  loadDotEnv,
+  migrate,
+  root,
+  serverEnvironment,
+  serverNodeFlags,
+  validateEnvironment,
+} from "./app-environment.mjs";
 
 loadDotEnv();
 const settings = await validateEnvironment();
@@ -14,8 +23,8 @@ const url = `http://${settings.HOST}:${settings.PORT}`;
 console.log(`Storyforge on ${url} (provider: ${settings.GENERATION_PROVIDER})`);
 const server = spawn(
   process.execPath,
-  [path.join(root, "node_modules/next/dist/bin/next"), "start", "-H", settings.HOST, "-p", String(settings.PORT)],
-  { cwd: root, stdio: "inherit", env: { ...process.env, BETTER_AUTH_URL: process.env.BETTER_AUTH_URL || url } },
+  [...serverNodeFlags(), path.join(root, "node_modules/next/dist/bin/next"), "start", "-H", settings.HOST, "-p", String(settings.PORT)],
+  { cwd: root, stdio: "inherit", env: serverEnvironment({ ...process.env, BETTER_AUTH_URL: process.env.BETTER_AUTH_URL || url }) },
 );
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => server.kill(signal));
 server.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

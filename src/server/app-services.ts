@@ -16,6 +16,8 @@ import type { StoryServices } from "./features/story/projects";
 import { createProviders } from "./providers/create-providers";
 import type { Providers } from "./providers/types";
 import { createImageStore, type ImageStore } from "./storage/image-store";
+import { respondInWorkers } from "./workers/cpu-pool";
+import { configureSharp } from "./workers/sharp-settings";
 
 // Kept on globalThis so that Next.js dev reloads reuse them instead of starting a second
 // scheduler on the same database.
@@ -26,13 +28,18 @@ const globalForServices = globalThis as unknown as {
 };
 
 export function imageStore(): ImageStore {
-  globalForServices.storyforgeImages ??= createImageStore(env().DATA_DIR);
+  if (!globalForServices.storyforgeImages) {
+    // The CPU workers set the same; set here too for the pictures this thread still reads.
+    configureSharp();
+    globalForServices.storyforgeImages = createImageStore(env().DATA_DIR);
+  }
   return globalForServices.storyforgeImages;
 }
 
 /** The app's providers, built once from the process environment. */
 export function providers(): Providers {
-  globalForServices.storyforgeProviders ??= createProviders(env(), { offlineResponders: OFFLINE_RESPONDERS });
+  // Offline answers are worked out in the CPU workers (reading a story takes hundreds of milliseconds).
+  globalForServices.storyforgeProviders ??= createProviders(env(), { offlineResponders: respondInWorkers(Object.keys(OFFLINE_RESPONDERS)) });
   return globalForServices.storyforgeProviders;
 }
 

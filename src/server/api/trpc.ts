@@ -36,11 +36,16 @@ const TRPC_CODE: Record<AppErrorCode, TRPCError["code"]> = {
   INTERNAL: "INTERNAL_SERVER_ERROR",
 };
 
+/**
+ * A ping every 10 s keeps idle run-event streams open through proxies; the client reconnects
+ * (resuming after its last event id) when it hears nothing for 30 s. The run-event stream that
+ * serves members (run-event-stream.ts) speaks with the same settings.
+ */
+export const SSE_SETTINGS = { ping: { enabled: true, intervalMs: 10_000 }, client: { reconnectAfterInactivityMs: 30_000 } } as const;
+
 const t = initTRPC.context<InnerContext>().create({
   transformer: superjson,
-  // A ping every 10 s keeps idle run-event streams open through proxies; the client reconnects
-  // (resuming after its last event id) when it hears nothing for 30 s.
-  sse: { ping: { enabled: true, intervalMs: 10_000 }, client: { reconnectAfterInactivityMs: 30_000 } },
+  sse: SSE_SETTINGS,
   errorFormatter({ shape, error }) {
     const cause = error.cause;
     const fieldErrors = validationFieldErrors(cause);

@@ -1,10 +1,11 @@
 // Image files under DATA_DIR/images. Names are chosen here (random ids), never taken from users,
 // and every file is written to a temporary name first and renamed, so a crash never leaves a
-// half-written file under a final name.
+// half-written file under a final name. The thumbnail is made and both files are written by the
+// CPU workers: the request thread hands the bytes over and keeps nothing.
 import crypto from "node:crypto";
 import fs from "node:fs/promises";
 import path from "node:path";
-import sharp from "sharp";
+import { cpuPool, type CpuPool } from "@/server/workers/cpu-pool";
 
 export const THUMBNAIL_WIDTH = 480;
 const NAME_PATTERN = /^[a-f0-9-]{36}\.(png|webp)$/;
@@ -21,15 +22,9 @@ export interface ImageStore {
   remove(files: string[]): Promise<void>;
 }
 
-export function createImageStore(dataDirectory: string): ImageStore {
+/** `workers` defaults to the app's CPU workers. */
+export function createImageStore(dataDirectory: string, workers?: Pick<CpuPool, "run">): ImageStore {
   const directory = path.resolve(dataDirectory, "images");
-
-  async function writeAtomically(name: string, bytes: Buffer) {
-    const target = path.join(directory, name);
-    const temporary = `${target}.${process.pid}.${crypto.randomUUID()}.tmp`;
-    await fs.writeFile(temporary, bytes);
-    await fs.rename(temporary, target);
-  }
 
   function pathOf(file: string) {
     if (!NAME_PATTERN.test(file)) throw new Error(`Not a stored image name: ${JSON.stringify(file)}`);
@@ -40,10 +35,8 @@ export function createImageStore(dataDirectory: string): ImageStore {
     async save(png) {
       await fs.mkdir(directory, { recursive: true });
       const id = crypto.randomUUID();
-      const thumbnail = await sharp(png).resize({ width: THUMBNAIL_WIDTH, withoutEnlargement: true }).webp({ quality: 80 }).toBuffer();
       const stored = { file: `${id}.png`, thumbnailFile: `${id}.webp` };
-      await writeAtomically(stored.thumbnailFile, thumbnail);
-      await writeAtomically(stored.file, png);
+      await (workers ?? cpuPool()).run("store-image", { png, directory, ...stored, thumbnailWidth: THUMBNAIL_WIDTH });
       return stored;
     },
     pathOf,

@@ -10,6 +10,8 @@ import { RUN_STATUSES, TASK_STATUSES, type RunDetails } from "@/server/generatio
 import { createTRPCRouter, protectedProcedure } from "../trpc";
 
 const runInput = z.object({ runId: z.string().min(1).max(100) });
+/** What runs.events takes; the run-event stream (run-event-stream.ts) reads the same input. */
+export const runEventsInput = runInput.extend({ lastEventId: z.union([z.string(), z.number()]).nullish() });
 
 const counts = z.object({
   total: z.number(),
@@ -80,6 +82,10 @@ function summarize(run: RunDetails): z.infer<typeof runSummary> {
   };
 }
 
+async function* trackedEvents(engine: Engine, runId: string, afterSeq: number, signal: AbortSignal | undefined) {
+  for await (const event of followRun(engine, runId, afterSeq, signal)) yield tracked(String(event.seq), event);
+}
+
 /** `getEngine` is a parameter so tests can serve the router from an engine of their own. */
 export function createRunsRouter(getEngine: () => Engine = appEngine) {
   return createTRPCRouter({
@@ -105,19 +111,18 @@ export function createRunsRouter(getEngine: () => Engine = appEngine) {
         return { requeued: await getEngine().retryFailed(input.runId) };
       }),
 
-    /** Live events; a reconnecting client passes the last id it saw and misses nothing. */
+    /**
+     * Live events; a reconnecting client passes the last id it saw and misses nothing. Over HTTP,
+     * members are served by the run's shared feed (run-event-stream.ts), in the same wire format.
+     */
     events: protectedProcedure
-      .input(runInput.extend({ lastEventId: z.union([z.string(), z.number()]).nullish() }))
+      .input(runEventsInput)
       .subscription(async ({ ctx, input, signal }) => {
-        // Checked before the stream starts, so another team's run is NOT_FOUND like everywhere
-        // else (an error thrown inside the stream would reach the client as an internal error).
+        // Checked before the stream starts, so a non-member gets NOT_FOUND like every procedure
+        // (an error thrown while streaming would skip the error middleware).
         await findMemberRun(getEngine(), ctx.db, ctx.user.id, input.runId);
         const afterSeq = Number(input.lastEventId ?? 0);
-        return (async function* () {
-          for await (const event of followRun(getEngine(), input.runId, Number.isFinite(afterSeq) ? afterSeq : 0, signal)) {
-            yield tracked(String(event.seq), event);
-          }
-        })();
+        return trackedEvents(getEngine(), input.runId, Number.isFinite(afterSeq) ? afterSeq : 0, signal);
       }),
   });
 }

@@ -1,6 +1,8 @@
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { appRouter } from "@/server/api/root";
 import { createContext } from "@/server/api/context";
+import { appRunEventFeeds, serveRunEvents } from "@/server/api/run-event-stream";
+import { appEngine } from "@/server/app-services";
 import { AppError } from "@/server/errors";
 import { bodyLimitFor, withBodyLimit } from "@/server/security/body-limits";
 
@@ -29,4 +31,13 @@ async function handler(request: Request): Promise<Response> {
   return trpc(limited);
 }
 
-export { handler as GET, handler as POST };
+/** A member following a run is served from the run's shared feed; every other request by tRPC. */
+async function get(request: Request) {
+  if (new URL(request.url).pathname.endsWith("/runs.events")) {
+    const stream = await serveRunEvents(request, { context: createContext, engine: appEngine(), feeds: appRunEventFeeds() });
+    if (stream) return stream;
+  }
+  return handler(request);
+}
+
+export { get as GET, handler as POST };

@@ -7,6 +7,7 @@ import type { Database } from "@/server/db";
 import { AppError } from "@/server/errors";
 import type { ImageParameters } from "@/server/features/images/images";
 import type { ImageStore } from "@/server/storage/image-store";
+import { cpuPool } from "@/server/workers/cpu-pool";
 import { currentAvatar, PERSONA_IMAGE_OWNER } from "../avatar";
 import { findPersona } from "../persona-access";
 import type { PersonaServices } from "../persona-runs";
@@ -16,7 +17,7 @@ import { currentPosts, currentStages, savePostVersion, saveStageVersion } from "
 import { checkPicture, sniffFormat } from "../uploads";
 import { cardToPersona, parseCardJson } from "./card-import";
 import { toCardV2, toCardV3, type CardInput, type CardObject } from "./card-export";
-import { placeholderPortrait, readCardPng, writeCardPng } from "./png-card";
+import { readCardPng } from "./png-card";
 
 export const CARD_FORMATS = ["png", "v2", "v3"] as const;
 export type CardFormat = (typeof CARD_FORMATS)[number];
@@ -53,8 +54,11 @@ export async function buildCardFile(db: Database, images: ImageStore, persona: P
   if (format === "v2") return { fileName: `${slug}.v2.json`, contentType: "application/json", body: Buffer.from(JSON.stringify(toCardV2(input), null, 2)) };
   if (format === "v3") return { fileName: `${slug}.v3.json`, contentType: "application/json", body: Buffer.from(JSON.stringify(toCardV3(input), null, 2)) };
   const avatar = await currentAvatar(db, persona.id);
-  const picture = avatar ? await fs.readFile(images.pathOf(avatar.file)) : await placeholderPortrait(persona.name);
-  return { fileName: `${slug}.png`, contentType: "image/png", body: writeCardPng(picture, { v2: toCardV2(input), v3: toCardV3(input) }) };
+  const picture = avatar ? await fs.readFile(images.pathOf(avatar.file)) : null;
+  // Drawing the portrait and rewriting the PNG's chunks (a checksum over every byte) is CPU work
+  // for the CPU workers.
+  const png = await cpuPool().run("card-png", { picture, name: persona.name, cards: { v2: toCardV2(input), v3: toCardV3(input) } });
+  return { fileName: `${slug}.png`, contentType: "image/png", body: Buffer.from(png.buffer, png.byteOffset, png.byteLength) };
 }
 
 export async function exportPersonaCard(services: Pick<PersonaServices, "db" | "images">, userId: string, personaId: string, format: CardFormat) {

@@ -2,9 +2,8 @@
 // export route and the batch API's. The caller has checked access to the deck.
 import type { Database } from "@/server/db";
 import type { ImageStore } from "@/server/storage/image-store";
+import { cpuPool } from "@/server/workers/cpu-pool";
 import { loadDeckForExport, slug, type DeckExportFile, type ExportDeck, type ExportFormat } from "./deck-export-data";
-import { buildPdf } from "./pdf-export";
-import { buildPptx } from "./pptx-export";
 import { buildZip } from "./zip-export";
 
 export const EXPORT_CONTENT_TYPES: Record<ExportFormat, string> = {
@@ -22,10 +21,12 @@ export async function exportDeck(
   const fileName = `${slug(deck.title)}.${format}`;
   const contentType = EXPORT_CONTENT_TYPES[format];
   switch (format) {
+    // Parsing, encoding and compressing every picture is CPU work for the CPU workers; the zip
+    // only streams the files as they are.
     case "pptx":
-      return { fileName, contentType, body: new Uint8Array(await buildPptx(deck, slides)) };
+      return { fileName, contentType, body: await cpuPool().run("deck-pptx", { deck, slides }) };
     case "pdf":
-      return { fileName, contentType, body: await buildPdf(deck, slides) };
+      return { fileName, contentType, body: await cpuPool().run("deck-pdf", { deck, slides }) };
     case "zip":
       return { fileName, contentType, body: buildZip(deck, slides) };
   }

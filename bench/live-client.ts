@@ -1,0 +1,188 @@
+// What a browser does against the app, for the live benchmark: sign up through the auth API, call
+// tRPC procedures with the session cookie, and follow a run's events over Server-Sent Events the
+// way EventSource does (reconnecting with Last-Event-ID when the server closes the stream).
+import http from "node:http";
+
+export interface Session {
+  url: string;
+  cookie: string;
+}
+
+export async function signUp(url: string, name: string): Promise<Session> {
+  const email = `${name.toLowerCase().replace(/\W+/g, "-")}-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`;
+  const response = await fetch(`${url}/api/auth/sign-up/email`, {
+    method: "POST",
+    headers: { "content-type": "application/json", origin: url },
+    body: JSON.stringify({ name, email, password: "paper lanterns 42" }),
+  });
+  if (!response.ok) throw new Error(`Sign-up failed: ${response.status} ${await response.text()}`);
+  const cookie = response.headers
+    .getSetCookie()
+    .map((header) => header.split(";")[0])
+    .join("; ");
+  return { url, cookie };
+}
+
+/** A tRPC mutation as httpLink sends it (superjson input), returning the deserialized result's JSON. */
+export async function mutate<T>(session: Session, procedure: string, input: unknown): Promise<T> {
+  const response = await fetch(`${session.url}/api/trpc/${procedure}`, {
+    method: "POST",
+    headers: { "content-type": "application/json", cookie: session.cookie, origin: session.url },
+    body: JSON.stringify({ json: input }),
+  });
+  const body = (await response.json()) as { result?: { data: { json: T } }; error?: unknown };
+  if (!body.result) throw new Error(`${procedure} failed: ${JSON.stringify(body.error)}`);
+  return body.result.data.json;
+}
+
+export interface FollowResult {
+  /** Delivery delays (arrival − the event's createdAt) of events created after the stream opened. */
+  delaysMs: number[];
+  /** Events that arrived as a replay (created before this follower's stream opened). */
+  replayed: number;
+  received: number;
+  duplicates: number;
+  /** Missing sequence numbers: each seq that was skipped counts once. */
+  gaps: number;
+  lastSeq: number;
+  /** Streams the server closed before the run ended (the follower then resumed). */
+  reconnects: number;
+}
+
+interface FollowOptions {
+  /** Stops reading the socket for this long after each event: a follower on a slow link. */
+  stallMs?: number;
+  agent?: http.Agent;
+}
+
+const RECONNECT_DELAY_MS = 100;
+
+/** Follows a run until its stream ends with tRPC's `return` event. */
+export function followEvents(session: Session, runId: string, options: FollowOptions = {}): Promise<FollowResult> {
+  const result: FollowResult = { delaysMs: [], replayed: 0, received: 0, duplicates: 0, gaps: 0, lastSeq: 0, reconnects: 0 };
+  const input = encodeURIComponent(JSON.stringify({ json: { runId } }));
+  const target = new URL(`${session.url}/api/trpc/runs.events?input=${input}`);
+  return new Promise((resolve, reject) => {
+    const connect = () => {
+      const headers: Record<string, string> = { accept: "text/event-stream", cookie: session.cookie };
+      if (result.lastSeq > 0) headers["last-event-id"] = String(result.lastSeq);
+      const request = http.get(target, { headers, agent: options.agent ?? false }, (response) => {
+        if (response.statusCode !== 200) {
+          reject(new Error(`runs.events answered ${response.statusCode}`));
+          response.resume();
+          return;
+        }
+        let openedAt = Number.POSITIVE_INFINITY;
+        let ended = false;
+        let buffer = "";
+        let event = "message";
+        let data = "";
+        let id: string | null = null;
+        const dispatch = () => {
+          if (event === "connected") openedAt = Date.now();
+          else if (event === "return") ended = true;
+          else if (event === "serialized-error") reject(new Error(`runs.events failed: ${data}`));
+          else if (event === "message" && id !== null) record(Number(id), data, openedAt);
+          event = "message";
+          data = "";
+          id = null;
+        };
+        response.setEncoding("utf8");
+        response.on("data", (chunk: string) => {
+          buffer += chunk;
+          let newline: number;
+          while ((newline = buffer.indexOf("\n")) !== -1) {
+            const line = buffer.slice(0, newline);
+            buffer = buffer.slice(newline + 1);
+            if (line === "") {
+              if (data !== "" || event !== "message") dispatch();
+              continue;
+            }
+            const colon = line.indexOf(":");
+            const field = colon === -1 ? line : line.slice(0, colon);
+            const value = colon === -1 ? "" : line.slice(colon + 1).replace(/^ /, "");
+            if (field === "event") event = value;
+            else if (field === "data") data = data === "" ? value : `${data}\n${value}`;
+            else if (field === "id") id = value;
+          }
+          if (options.stallMs) {
+            response.pause();
+            setTimeout(() => response.resume(), options.stallMs);
+          }
+        });
+        response.on("end", () => {
+          if (ended) resolve(result);
+          else {
+            result.reconnects++;
+            setTimeout(connect, RECONNECT_DELAY_MS);
+          }
+        });
+        response.on("error", () => {});
+      });
+      request.on("error", (error) => {
+        if (result.received > 0) {
+          result.reconnects++;
+          setTimeout(connect, RECONNECT_DELAY_MS);
+        } else reject(error);
+      });
+    };
+    connect();
+  });
+
+  function record(seq: number, data: string, openedAt: number): void {
+    const now = Date.now();
+    result.received++;
+    if (seq <= result.lastSeq) {
+      result.duplicates++;
+      return;
+    }
+    result.gaps += seq - result.lastSeq - 1;
+    result.lastSeq = seq;
+    // superjson writes the event's own createdAt last, as an ISO string.
+    const at = data.lastIndexOf('"createdAt":"');
+    const createdAt = at === -1 ? Number.NaN : Date.parse(data.slice(at + 13, data.indexOf('"', at + 13)));
+    if (createdAt >= openedAt) result.delaysMs.push(now - createdAt);
+    else result.replayed++;
+  }
+}
+
+export interface Probe {
+  stop(): Promise<number[]>;
+}
+
+/** Asks `path` one request at a time, every `intervalMs`, and records how long each answer took. */
+export function probe(url: string, path: string, intervalMs: number): Probe {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const durations: number[] = [];
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      const startedAt = performance.now();
+      await new Promise<void>((resolve) => {
+        http
+          .get(`${url}${path}`, { agent }, (response) => {
+            response.resume();
+            response.on("end", () => resolve());
+          })
+          .on("error", () => resolve());
+      });
+      durations.push(performance.now() - startedAt);
+      await new Promise((resolve) => setTimeout(resolve, intervalMs));
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      await loop;
+      agent.destroy();
+      return durations;
+    },
+  };
+}
+
+/** Nearest-rank percentile. */
+export function percentile(values: number[], fraction: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((left, right) => left - right);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(fraction * sorted.length) - 1))]!;
+}
