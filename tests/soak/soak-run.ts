@@ -67,6 +67,8 @@ export interface SoakReport {
   failedWithoutReason: number;
   streams: { followed: number; resumed: number; complete: number; gaps: number; repeats: number };
   memory: { warmUpRssMb: number; endRssMb: number; growthMb: number; peakRssMb: number };
+  /** What each budget had learned by the end: its window and the rate it paced to (null: not pacing). */
+  budgets: Record<string, { window: number; ratePerSecond: number | null; limitSeen: number | null }>;
   problems: string[];
 }
 
@@ -264,7 +266,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   await engine.shutdown();
   const sqlite = new Database(file, { readonly: true });
   const runs = sqlite.prepare("SELECT id, status FROM run").all() as Array<{ id: string; status: string }>;
-  const tasks = sqlite.prepare("SELECT runId, key, status, attempts, lastError FROM task").all() as Array<{ runId: string; key: string; status: string; attempts: number; lastError: string | null }>;
+  const tasks = sqlite.prepare("SELECT runId, key, status, attempts, lastError, dependsOn FROM task ORDER BY position").all() as Array<{ runId: string; key: string; status: string; attempts: number; lastError: string | null; dependsOn: string }>;
   const waits = sqlite.prepare("SELECT runId, count(*) AS count FROM run_event WHERE type = 'task-wait' GROUP BY runId").all() as Array<{ runId: string; count: number }>;
   sqlite.close();
   const empty = (): KindFigures => ({ runs: 0, tasks: 0, succeeded: 0, failed: 0, skipped: 0, attempts: 0, rateLimitWaits: 0 });
@@ -299,14 +301,21 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   const stuck = runs.filter((run) => !["succeeded", "failed"].includes(run.status));
   const runsStuck = stuck.length;
   for (const run of stuck.slice(0, 5)) {
-    const open = tasks.filter((task) => task.runId === run.id && !["succeeded", "failed", "skipped"].includes(task.status));
-    problems.push(`run ${run.id} (${runKinds.get(run.id)}) ${run.status}: ${open.map((task) => `${task.key} ${task.status} after ${task.attempts} attempt(s)${task.lastError ? ` (${task.lastError.slice(0, 80)})` : ""}`).join(", ")}`);
+    const own = tasks.filter((task) => task.runId === run.id);
+    const statusOf = new Map(own.map((task) => [task.key, task.status]));
+    const open = own.filter((task) => !["succeeded", "failed", "skipped"].includes(task.status));
+    problems.push(
+      `run ${run.id} (${runKinds.get(run.id)}) ${run.status}: ${open
+        .map((task) => `${task.key} ${task.status} after ${task.attempts} attempt(s)${task.lastError ? ` (${task.lastError.slice(0, 80)})` : ""}, needs ${(JSON.parse(task.dependsOn) as string[]).map((key) => `${key}=${statusOf.get(key) ?? "missing"}`).join(" ")}`)
+        .join("; ")}; the run's tasks: ${own.map((task) => `${task.key.split(":").slice(1).join(":")}=${task.status}`).join(" ")}`,
+    );
   }
-  if (runsStuck) problems.push(`engine at the end: ${JSON.stringify({ activeRuns: engineAtEnd.activeRuns, waitingRuns: engineAtEnd.waitingRuns, inFlight: engineAtEnd.inFlight, windows: engineAtEnd.windows })}`);
+  if (runsStuck && process.env.SOAK_KEEP) problems.push(`database kept at ${file}`);
+  if (runsStuck) problems.push(`engine at the end: ${JSON.stringify(engineAtEnd)}`);
   const summary = await provider.summary();
   await provider.close();
   await db.$disconnect();
-  fs.rmSync(directory, { recursive: true, force: true });
+  if (!(runsStuck && process.env.SOAK_KEEP)) fs.rmSync(directory, { recursive: true, force: true });
 
   const memory = { warmUpRssMb: warmUpRss / MB, endRssMb: endRss / MB, growthMb: (endRss - warmUpRss) / MB, peakRssMb: peakRss / MB };
   if (runsStuck) problems.push(`${runsStuck} run(s) did not end within ${options.drainMs} ms of the last submission`);
@@ -318,7 +327,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   if (streams.complete !== streams.followed) problems.push(`${streams.followed - streams.complete} event stream(s) incomplete`);
   if (total.runs === 0) problems.push("no run was submitted");
   const { log: _log, ...reported } = options;
-  return { options: reported, wallMs, byKind, total, provider: summary, runsStuck, tasksUnended, failedWithoutReason, streams, memory, problems };
+  const budgets = Object.fromEntries(Object.entries(engineAtEnd.budgets).map(([name, budget]) => [name, { window: budget.window, ratePerSecond: budget.ratePerSecond, limitSeen: budget.limitSeen }]));
+  return { options: reported, wallMs, byKind, total, provider: summary, runsStuck, tasksUnended, failedWithoutReason, streams, memory, budgets, problems };
 }
 
 export function formatReport(report: SoakReport): string {
@@ -338,6 +348,7 @@ export function formatReport(report: SoakReport): string {
     `Provider calls: ${provider.calls} (${provider.ok} answered 200, ${provider.serverErrors} 5xx, ${provider.rateLimited} 429, ${provider.unanswered} hung or abandoned, ${provider.malformed} broken JSON); peak ${provider.peakInFlight} in flight`,
     `Runs not ended: ${report.runsStuck}; tasks not ended: ${report.tasksUnended}; failed or skipped without a reason: ${report.failedWithoutReason}`,
     `Event streams: ${streams.followed} followed (${streams.resumed} dropped and resumed), ${streams.complete} complete, ${streams.gaps} with a gap, ${streams.repeats} with a repeat`,
+    `Budgets at the end: ${Object.entries(report.budgets).map(([name, budget]) => `${name} window ${budget.window}${budget.ratePerSecond === null ? "" : `, paced to ${budget.ratePerSecond.toFixed(2)}/s`}`).join("; ")}`,
     `Memory (RSS): ${memory.warmUpRssMb.toFixed(0)} MB after warm-up, ${memory.endRssMb.toFixed(0)} MB at the end (growth ${memory.growthMb.toFixed(1)} MB, limit 50), peak ${memory.peakRssMb.toFixed(0)} MB`,
     report.problems.length ? `FAILED: ${report.problems.join("; ")}` : "PASSED: every check",
   ].join("\n");
