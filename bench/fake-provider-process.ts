@@ -8,6 +8,8 @@ export interface FakeProviderProcess {
   url: string;
   configure(settings: Partial<FakeProviderSettings>): Promise<void>;
   reset(): Promise<void>;
+  /** Answer with the domains' offline responders (true) or with schema samples (false, the default). */
+  answers(offline: boolean): Promise<void>;
   summary(): Promise<HostSummary>;
   close(): Promise<void>;
 }
@@ -43,6 +45,9 @@ export async function startFakeProviderProcess(): Promise<FakeProviderProcess> {
     },
     async reset() {
       await ask({ type: "reset" });
+    },
+    async answers(offline) {
+      await ask({ type: "answers", offline });
     },
     async summary() {
       return (await ask({ type: "summary" })).summary!;

@@ -1,7 +1,9 @@
 // `npm run bench`: makespan, 429s, engine CPU per task and peak memory for N image calls against
 // the fake provider (in a child process, with latencies scaled so a "30 s" image takes 300 ms),
 // a "slow provider" table where the provider allows less than one call per round trip, and the
-// "live" tables: the production server followed by many browsers over SSE, and its memory.
+// persona and slide-deck tables, which run the domains' real task types (bench/personas.ts,
+// bench/decks.ts), and the "live" tables: the production server followed by many browsers over SSE,
+// and its memory.
 // Prints Markdown tables; docs/benchmarks.md records a run and how to read it.
 import fs from "node:fs";
 import os from "node:os";
@@ -9,9 +11,12 @@ import path from "node:path";
 import { createDatabase } from "@/server/db";
 import { createPrismaProviderLimitStore } from "@/server/generation/storage/prisma-provider-limit-store";
 import { applyMigrations } from "../tests/helpers/database";
+import type { BenchContext } from "./domain-engine";
+import { deckTable } from "./decks";
 import { measureEngineOverhead } from "./engine-overhead";
 import { runLiveBench } from "./live";
 import { measureOfflineImages } from "./offline-image";
+import { personaTable } from "./personas";
 import { startFakeProviderProcess } from "./fake-provider-process";
 import { measure, settleGarbage, type Measurement } from "./measure";
 import {
@@ -37,6 +42,15 @@ const RATE = { ratePerSecond: Number(flag("rate") ?? 50), burst: Number(flag("bu
 const SIZES = process.argv.includes("--quick") ? [10, 100] : [10, 100, 1000];
 const OVERHEAD_REPETITIONS = 7;
 const ONLY = flag("only");
+/** Whether the tables of this name run: every table without --only, else the one it names. */
+const runs = (...names: string[]) => !ONLY || names.includes(ONLY);
+/** One persona, timed at L (a second a run) and at 10 × L (ten), where its stages' own work is small. */
+const PERSONA_RUNS = process.argv.includes("--quick")
+  ? [{ latencyMs: LATENCY_MS, repetitions: 3 }]
+  : [
+      { latencyMs: LATENCY_MS, repetitions: 5 },
+      { latencyMs: 10 * LATENCY_MS, repetitions: 2 },
+    ];
 if (ONLY === "live") {
   // The live tables start an app server of their own and need nothing below.
   await runLiveBench({ memory: !process.argv.includes("--quick") });
@@ -150,19 +164,12 @@ async function engineRow(scenario: string, strategy: string, n: number, boundMs:
 }
 
 try {
-  // Warm up connections, the JIT and sharp, so the first measured row is not paying for them.
-  await fake.configure({ latencyMs: 30_000, timeScale: TIME_SCALE, rateLimit: null, seed: 1 });
-  await pool(50, plainCall, CAP);
-  const warm = engineStrategy(database, plainCall, { ...ENGINE_TIMINGS, maxConcurrent: { text: CAP, image: CAP }, maxWorkers: CAP });
-  await warm.run(50, () => {});
-  await warm.shutdown();
-  latencyPrimeMs = await measuredLatencyMs(21);
-  console.error(`L′ (one call alone, median of 21) = ${latencyPrimeMs.toFixed(1)} ms for L = ${LATENCY_MS} ms`);
+  if (runs("engine", "concurrency", "rate")) await warmUp();
 
   // --only=engine keeps the pool of 20 and the engine rows: what tuning the engine needs.
-  const runs = (strategy: string) => ONLY !== "engine" || strategy.startsWith("engine") || strategy.startsWith(`p-limit pool of ${CAP}`);
+  const runsStrategy = (strategy: string) => ONLY !== "engine" || strategy.startsWith("engine") || strategy.startsWith(`p-limit pool of ${CAP}`);
   const concurrencyBound = "concurrency-bound";
-  for (const n of ONLY === "rate" || ONLY === "slow" ? [] : SIZES) {
+  for (const n of runs("engine", "concurrency") ? SIZES : []) {
     // Serial at N = 1000 would take N·L and show nothing new: it is N·L by construction.
     const baselines: Array<[string, number, () => Promise<Tally>]> = [
       ["serial", 1, () => serial(n, plainCall)],
@@ -171,7 +178,7 @@ try {
       [`p-limit pool of ${CAP}`, CAP, () => pool(n, plainCall, CAP)],
     ];
     for (const [strategy, concurrency, work] of baselines) {
-      if (runs(strategy) && (strategy !== "serial" || n <= 100)) await record(concurrencyBound, strategy, n, concurrency, bound(n, concurrency, null), work);
+      if (runsStrategy(strategy) && (strategy !== "serial" || n <= 100)) await record(concurrencyBound, strategy, n, concurrency, bound(n, concurrency, null), work);
     }
     await engineRow(concurrencyBound, `engine, fixed cap ${CAP}`, n, bound(n, CAP, null), false);
     await engineRow(concurrencyBound, `engine, adaptive (cap ${CAP})`, n, bound(n, CAP, null), true);
@@ -183,7 +190,7 @@ try {
 
   const rateBound = `rate-bound (${RATE.ratePerSecond}/s, burst ${RATE.burst})`;
   await fake.configure({ rateLimit: RATE });
-  for (const n of ONLY === "concurrency" || ONLY === "slow" ? [] : SIZES.filter((size) => size >= 100)) {
+  for (const n of runs("engine", "rate") ? SIZES.filter((size) => size >= 100) : []) {
     const rate = RATE.ratePerSecond;
     const baselines: Array<[string, number, () => Promise<Tally>]> = [
       ["Promise.all + SDK retries", n, () => unbounded(n, sdkRetryCall)],
@@ -191,7 +198,7 @@ try {
       [`p-limit pool of ${CAP} + SDK retries`, CAP, () => pool(n, sdkRetryCall, CAP)],
     ];
     for (const [strategy, concurrency, work] of baselines) {
-      if (runs(strategy)) await record(rateBound, strategy, n, concurrency, bound(n, concurrency, rate), work);
+      if (runsStrategy(strategy)) await record(rateBound, strategy, n, concurrency, bound(n, concurrency, rate), work);
     }
     await engineRow(rateBound, `engine, fixed cap ${CAP}`, n, bound(n, CAP, rate), false);
     await engineRow(rateBound, `engine, adaptive (cap ${CAP})`, n, bound(n, CAP, rate), true);
@@ -202,18 +209,42 @@ try {
   }
   await fake.configure({ rateLimit: null });
 
-  for (const scenario of !ONLY || ONLY === "slow" ? SLOW_SCENARIOS : []) {
+  for (const scenario of runs("slow") ? SLOW_SCENARIOS : []) {
     for (const n of SLOW_SIZES) await slowRows(scenario, n);
   }
 
+  const context: BenchContext = { fake, database, latencyMs: LATENCY_MS, timeScale: TIME_SCALE, cap: CAP };
+  const personaLines = runs("persona") ? await personaTable(context, { single: PERSONA_RUNS }) : [];
+  // Pools of 4 and 6 place the original's best fixed setting to one worker, for the optimal-workers answer.
+  // A deck of 10 is over in a second: its rows run three times and show the median.
+  const deckOptions = {
+    sizes: [10, 100],
+    workers: [5, 10, 20],
+    extraPoolWorkers: process.argv.includes("--quick") ? [] : [4, 6],
+    repetitions: (slides: number) => (slides <= 10 && !process.argv.includes("--quick") ? 3 : 1),
+  };
+  const deckLines = runs("decks") ? await deckTable(context, deckOptions) : [];
+
   console.log(`Node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? "unknown"}), L = ${LATENCY_MS} ms, cap ${CAP}`);
   printTables();
+  for (const line of [...personaLines, ...deckLines]) console.log(line);
   if (!ONLY) await measureTheRest();
   if (!ONLY) await runLiveBench({ memory: !process.argv.includes("--quick") });
 } finally {
   await fake.close();
   await database.db.$disconnect();
   fs.rmSync(directory, { recursive: true, force: true });
+}
+
+/** Warms up connections, the JIT and sharp, so the first measured row is not paying for them; then measures L′. */
+async function warmUp(): Promise<void> {
+  await fake.configure({ latencyMs: 30_000, timeScale: TIME_SCALE, rateLimit: null, seed: 1 });
+  await pool(50, plainCall, CAP);
+  const warm = engineStrategy(database, plainCall, { ...ENGINE_TIMINGS, maxConcurrent: { text: CAP, image: CAP }, maxWorkers: CAP });
+  await warm.run(50, () => {});
+  await warm.shutdown();
+  latencyPrimeMs = await measuredLatencyMs(21);
+  console.error(`L′ (one call alone, median of 21) = ${latencyPrimeMs.toFixed(1)} ms for L = ${LATENCY_MS} ms`);
 }
 
 /**

@@ -1,6 +1,7 @@
 // The app as the end-to-end tests see it: a production build served on 127.0.0.1 with a fresh
 // database and data directory of its own (tests never touch ./data), generating through the real
-// OpenAI SDK path against the fake provider server on loopback, slow enough to watch progress.
+// OpenAI SDK path against the fake provider server on loopback, slow enough to watch progress,
+// with one generation run at a time.
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -35,9 +36,15 @@ Object.assign(process.env, {
   DATABASE_URL: `file:${path.join(dataDirectory, "storyforge.db")}`,
   BETTER_AUTH_URL: `http://127.0.0.1:${port}`,
   BETTER_AUTH_SECRET: "end-to-end-tests-secret-0123456789abcdef",
+  // Every test signs up and in from 127.0.0.1; the per-account limits stay as they ship.
+  AUTH_SIGN_IN_ATTEMPTS_PER_ADDRESS: "10000",
+  AUTH_SIGN_UPS_PER_ADDRESS: "10000",
   GENERATION_PROVIDER: "openai",
   OPENAI_API_KEY: "end-to-end-fake-key",
   OPENAI_BASE_URL: providerUrl,
+  // One run at a time, so the decks spec can watch a second deck wait in line and start when the
+  // first ends. The specs run one after another and wait for their runs, so the others never queue.
+  BATCH_MAX_CONCURRENT: "1",
 });
 
 buildIfNeeded();

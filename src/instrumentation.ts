@@ -5,7 +5,10 @@
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   const { env } = await import("@/server/env");
-  env();
+  const settings = env();
+  // Restores refuse to run while this file names a live server (scripts/restore.mjs).
+  const { claimServerLock } = await import("@/server/storage/server-lock");
+  claimServerLock(settings.DATA_DIR);
   const { appEngine } = await import("@/server/app-services");
   const resumed = await appEngine().resumeUnfinished();
   if (resumed.length > 0) console.log(`Resumed ${resumed.length} unfinished generation run(s)`);

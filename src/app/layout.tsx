@@ -1,4 +1,5 @@
 import type { Metadata, Viewport } from "next";
+import { connection } from "next/server";
 import type { ReactNode } from "react";
 import { appOrigin, env } from "@/server/env";
 import { TRPCReactProvider } from "@/trpc/react";
@@ -36,7 +37,10 @@ export function generateMetadata(): Metadata {
 
 export const viewport: Viewport = { themeColor: "#4f46e5" };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  // Every page renders per request, so its scripts carry that request's CSP nonce (src/proxy.ts);
+  // a page prerendered at build time would have scripts without one, which the policy blocks.
+  await connection();
   return (
     <html lang="en">
       <body className="min-h-screen font-sans antialiased">

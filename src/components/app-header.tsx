@@ -11,13 +11,18 @@ import { useTRPC } from "@/trpc/react";
 
 const links = [
   { href: "/dashboard", label: "Dashboard" },
+  { href: "/personas", label: "Personas" },
+  { href: "/decks", label: "Decks" },
   { href: "/team", label: "Team settings" },
 ];
+/** Shown to owners and admins of the active team, the people the operations router answers. */
+const operationsLink = { href: "/operations", label: "Operations" };
 
 export function AppHeader({ userName }: { userName: string }) {
   const pathname = usePathname();
   const router = useRouter();
   const [signingOut, setSigningOut] = useState(false);
+  const operator = useIsOperator();
 
   async function signOut() {
     setSigningOut(true);
@@ -30,13 +35,13 @@ export function AppHeader({ userName }: { userName: string }) {
     <header className="border-b border-stone-200 bg-white/80 backdrop-blur">
       <div className="mx-auto flex max-w-6xl flex-wrap items-center gap-x-6 gap-y-3 px-4 py-3 sm:px-6">
         <Logo href="/dashboard" />
-        <nav aria-label="Main" className="flex gap-1">
-          {links.map((link) => (
+        <nav aria-label="Main" className="flex flex-wrap gap-1">
+          {[...links, ...(operator ? [operationsLink] : [])].map((link) => (
             <Link
               key={link.href}
               href={link.href}
-              aria-current={pathname === link.href ? "page" : undefined}
-              className="rounded-lg px-3 py-1.5 text-sm text-stone-600 hover:bg-stone-100 aria-[current=page]:bg-stone-100 aria-[current=page]:font-medium aria-[current=page]:text-stone-900"
+              aria-current={pathname === link.href || pathname.startsWith(`${link.href}/`) ? "page" : undefined}
+              className="whitespace-nowrap rounded-lg px-3 py-1.5 text-sm text-stone-600 hover:bg-stone-100 aria-[current=page]:bg-stone-100 aria-[current=page]:font-medium aria-[current=page]:text-stone-900"
             >
               {link.label}
             </Link>
@@ -55,6 +60,13 @@ export function AppHeader({ userName }: { userName: string }) {
       </div>
     </header>
   );
+}
+
+function useIsOperator() {
+  const trpc = useTRPC();
+  const teams = useQuery(trpc.teams.list.queryOptions());
+  const active = teams.data?.teams.find((team) => team.id === teams.data.activeTeamId);
+  return active?.role === "owner" || active?.role === "admin";
 }
 
 function TeamSwitcher() {

@@ -1,8 +1,9 @@
 "use client";
 import { useQuery } from "@tanstack/react-query";
-import type { ComponentType, ReactNode, SVGProps } from "react";
+import type { ReactNode } from "react";
+import { PersonaList } from "@/components/personas/persona-list";
 import { ProjectList } from "@/components/story/project-list";
-import { PersonaIcon, SlidesIcon } from "@/components/ui/icons";
+import { DeckList } from "@/components/slides/deck-list";
 import { useTRPC } from "@/trpc/react";
 
 export function Dashboard() {
@@ -27,10 +28,10 @@ export function Dashboard() {
         title="Personas"
         description="Build a character persona from an image or a description: voice, posting strategy, example posts and a character book."
       >
-        <EmptyState icon={PersonaIcon} text="No personas yet. Personas created by anyone in this team will be listed here and shared with every member." />
+        <PersonaList limit={6} />
       </Section>
       <Section title="Slide decks" description="One consistent image per slide, generated in batches from your slide texts and a style.">
-        <EmptyState icon={SlidesIcon} text="No slide decks yet. Decks will show here with a thumbnail per slide." />
+        <DeckList />
       </Section>
     </div>
   );
@@ -45,14 +46,5 @@ function Section({ title, description, children }: { title: string; description:
       <p className="mb-4 max-w-2xl text-sm text-stone-600">{description}</p>
       {children}
     </section>
-  );
-}
-
-function EmptyState({ icon: Icon, text }: { icon: ComponentType<SVGProps<SVGSVGElement>>; text: string }) {
-  return (
-    <div className="flex items-center gap-4 rounded-2xl border border-dashed border-stone-300 bg-white/60 px-6 py-8 text-sm text-stone-600">
-      <Icon className="size-9 shrink-0 text-indigo-400" />
-      <p className="max-w-xl">{text}</p>
-    </div>
   );
 }

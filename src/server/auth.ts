@@ -8,6 +8,8 @@ import { db, type Database } from "./db";
 import { appOrigin, env } from "./env";
 import { authSecret } from "./auth-secret";
 import { createPersonalTeam, firstTeamId } from "./features/teams/personal-team";
+import { CLIENT_ADDRESS_HEADER } from "./security/client-address";
+import { appOrigins } from "./security/same-origin";
 
 export const PASSWORD_MIN_LENGTH = 8;
 export const PASSWORD_MAX_LENGTH = 128;
@@ -22,11 +24,8 @@ export interface AuthOptions {
 
 export function createAuth(options: AuthOptions) {
   const { db } = options;
-  const origin = new URL(options.baseURL);
   // The same server answers on localhost and 127.0.0.1; accept both spellings of its origin.
-  const alternateHost = origin.hostname === "127.0.0.1" ? "localhost" : origin.hostname === "localhost" ? "127.0.0.1" : null;
-  const trustedOrigins = [origin.origin];
-  if (alternateHost) trustedOrigins.push(`${origin.protocol}//${alternateHost}${origin.port ? `:${origin.port}` : ""}`);
+  const trustedOrigins = appOrigins(options.baseURL);
 
   return betterAuth({
     appName: "Storyforge",
@@ -35,12 +34,21 @@ export function createAuth(options: AuthOptions) {
     baseURL: options.baseURL,
     trustedOrigins,
     telemetry: { enabled: false },
+    // The client address the proxy settled (src/server/security/client-address.ts), never a
+    // header the client wrote.
+    advanced: {
+      ipAddress: { ipAddressHeaders: [CLIENT_ADDRESS_HEADER] },
+      // better-auth skips its origin check under NODE_ENV=test; tests check what production does.
+      disableOriginCheck: false,
+    },
     emailAndPassword: {
       enabled: true,
       minPasswordLength: PASSWORD_MIN_LENGTH,
       maxPasswordLength: PASSWORD_MAX_LENGTH,
       autoSignIn: true,
     },
+    // A second line of defence per address and path; src/server/security/auth-throttle.ts
+    // throttles sign-in and sign-up per account and per address in front of it.
     rateLimit: {
       enabled: options.rateLimit ?? true,
       window: 60,

@@ -5,13 +5,22 @@ import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaClient } from "@/generated/prisma/client";
 import { env } from "./env";
 import { sqliteFilePath } from "./sqlite-path";
+import { wellFormed } from "./well-formed";
 
 export type Database = PrismaClient;
 
 export function createDatabase(databaseUrl: string): Database {
   const file = sqliteFilePath(databaseUrl);
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  return new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: file, timeout: 10_000 }) });
+  const client = new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: file, timeout: 10_000 }) });
+  // Lone surrogates in any argument (user text, a provider's answer) would fail the query.
+  return client.$extends({
+    query: {
+      $allOperations({ args, query }) {
+        return query(wellFormed(args));
+      },
+    },
+  }) as unknown as Database;
 }
 
 // One client per process; kept on globalThis so Next.js dev reloads do not open a new one each time.

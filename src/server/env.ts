@@ -22,6 +22,12 @@ export const envSchema = z
     DATA_DIR: z.string().default("./data"),
     BETTER_AUTH_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
     BETTER_AUTH_URL: z.url().optional(),
+    // How many reverse proxies in front of the app append to X-Forwarded-For; 0 trusts no such header.
+    TRUSTED_PROXY: z.coerce.number({ error: "must be a whole number of proxy hops" }).int("must be a whole number of proxy hops").min(0, "must be 0 or more proxy hops").default(0),
+    // Sign-in attempts per account and per client address in 15 minutes; accounts created per address in an hour.
+    AUTH_SIGN_IN_ATTEMPTS_PER_ACCOUNT: positiveInt(10),
+    AUTH_SIGN_IN_ATTEMPTS_PER_ADDRESS: positiveInt(50),
+    AUTH_SIGN_UPS_PER_ADDRESS: positiveInt(20),
 
     GENERATION_PROVIDER: z.enum(["offline", "openai", "openrouter"]).default("offline"),
     OPENAI_API_KEY: z.string().optional(),

@@ -161,6 +161,13 @@ describe("teammates", () => {
     expect(await status(handleUploadFile(testServices.services, session(carol, alice.teamId), uploadId, new Request("http://127.0.0.1/")))).toBe(200);
   });
 
+  test("the batch view tells each teammate which personas they may retry", async () => {
+    const canEdit = async (caller: PersonaCaller) => (await caller.persona.batches.get({ batchId })).personas.map((entry) => entry.canEdit);
+    expect(await canEdit(testServices.caller(alice))).toEqual([true]);
+    expect(await canEdit(asCarol())).toEqual([false]);
+    expect(await canEdit(asDave())).toEqual([true]);
+  });
+
   test.each([
     ["persona.updateStage", () => asCarol().persona.updateStage({ ...ids(), stage: "core", data: core() })],
     ["persona.regenerateStage", () => asCarol().persona.regenerateStage({ ...ids(), stage: "book" })],

@@ -71,6 +71,7 @@ describe("from a description", () => {
     expect(readDescription(DESCRIPTIONS[1]!)).toMatchObject({ age: 74, pronouns: "he/him", occupation: "jazz drummer", location: "New Orleans", traits: ["grumpy"], interests: ["vinyl", "crawfish", "bad puns"] });
     expect(readDescription(DESCRIPTIONS[2]!)).toMatchObject({ name: "Kenji", age: 34, traits: ["shy", "funny"], interests: ["telescopes", "cats"] });
     expect(readDescription("a baker called Orla Byrne, up at four every morning").name).toBe("Orla Byrne");
+    expect(readDescription("Kenji Mori, a retired lighthouse keeper who shares weather photos").name).toBe("Kenji Mori");
     expect(readDescription("Someone who likes things.").name).toBeUndefined();
     expect(readDescription("Retired, cheerful and loud").name).toBeUndefined();
   });

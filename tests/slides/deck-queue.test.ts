@@ -59,7 +59,7 @@ test("later decks wait in line, see their place, and start in order when the one
   expect(active).toMatchObject({ decks: { generating: 1, waiting: 2 }, runs: { active: 1, waiting: 2 }, workersInUse: 2 });
   const verdict = await caller.operations.validate({ slides: 10, maxWorkers: 50 });
   expect(verdict).toMatchObject({ workers: 8, clamped: true, queue: { startsNow: false, position: 3, runsActive: 1, runsWaiting: 2 } });
-  expect(verdict.warnings.join("\n")).toContain("this deck would be number 3 in line");
+  expect(verdict.warnings.join("\n")).toContain("1 run is generating (the most at once is BATCH_MAX_CONCURRENT = 1) and 2 wait: this deck would be number 3 in line");
 
   const firstRun = await testServices.services.engine.waitForRun(first.runId);
   expect(firstRun.status).toBe("succeeded");

@@ -25,7 +25,24 @@ function validEmail(email: string) {
   return /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email);
 }
 
-export function SignInForm() {
+type AuthResult = Awaited<ReturnType<typeof authClient.signIn.email>> | Awaited<ReturnType<typeof authClient.signUp.email>>;
+type AuthError = NonNullable<AuthResult["error"]>;
+
+/**
+ * What both forms do on submit: read and check the fields (errors show under them), send them,
+ * show the server's refusal where it belongs, or go on to where the visitor was headed.
+ */
+function useAuthForm<Values>({
+  read,
+  check,
+  send,
+  explain,
+}: {
+  read: (form: FormData) => Values;
+  check: (values: Values) => Errors;
+  send: (values: Values) => Promise<{ error: AuthError | null }>;
+  explain: (error: AuthError) => Errors;
+}) {
   const router = useRouter();
   const { next, email: presetEmail, suffix } = useAuthTarget();
   const [errors, setErrors] = useState<Errors>({});
@@ -33,27 +50,50 @@ export function SignInForm() {
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    const email = String(form.get("email") ?? "").trim();
-    const password = String(form.get("password") ?? "");
-    const found: Errors = {};
-    if (!validEmail(email)) found.email = "Enter a valid email address.";
-    if (!password) found.password = "Enter your password.";
+    const values = read(new FormData(event.currentTarget));
+    const found = check(values);
     setErrors(found);
     if (Object.keys(found).length) return;
 
     setPending(true);
-    const { error } = await authClient.signIn.email({ email, password });
+    const { error } = await send(values);
     setPending(false);
     if (error) {
-      const message =
-        error.status === 401 ? "Wrong email or password." : authErrorMessage(error, "Could not sign in. Please try again.");
-      setErrors({ form: message });
+      setErrors(explain(error));
       return;
     }
     router.replace(next);
     router.refresh();
   }
+
+  return { errors, pending, submit, presetEmail, suffix };
+}
+
+function SwitchLink({ question, href, children }: { question: string; href: string; children: string }) {
+  return (
+    <p className="text-center text-sm text-stone-600">
+      {question}{" "}
+      <Link href={href} className="font-medium text-accent hover:underline">
+        {children}
+      </Link>
+    </p>
+  );
+}
+
+export function SignInForm() {
+  const { errors, pending, submit, presetEmail, suffix } = useAuthForm({
+    read: (form) => ({ email: String(form.get("email") ?? "").trim(), password: String(form.get("password") ?? "") }),
+    check: ({ email, password }) => {
+      const found: Errors = {};
+      if (!validEmail(email)) found.email = "Enter a valid email address.";
+      if (!password) found.password = "Enter your password.";
+      return found;
+    },
+    send: (values) => authClient.signIn.email(values),
+    explain: (error) => ({
+      form: error.status === 401 ? "Wrong email or password." : authErrorMessage(error, "Could not sign in. Please try again."),
+    }),
+  });
 
   return (
     <form onSubmit={submit} noValidate className="space-y-4" aria-label="Sign in">
@@ -63,53 +103,38 @@ export function SignInForm() {
       <Button type="submit" pending={pending} className="w-full">
         Sign in
       </Button>
-      <p className="text-center text-sm text-stone-600">
-        New to Storyforge?{" "}
-        <Link href={`/sign-up${suffix}`} className="font-medium text-accent hover:underline">
-          Create an account
-        </Link>
-      </p>
+      <SwitchLink question="New to Storyforge?" href={`/sign-up${suffix}`}>
+        Create an account
+      </SwitchLink>
     </form>
   );
 }
 
 export function SignUpForm() {
-  const router = useRouter();
-  const { next, email: presetEmail, suffix } = useAuthTarget();
-  const [errors, setErrors] = useState<Errors>({});
-  const [pending, setPending] = useState(false);
-
-  async function submit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    const name = String(form.get("name") ?? "").trim();
-    const email = String(form.get("email") ?? "").trim();
-    const password = String(form.get("password") ?? "");
-    const found: Errors = {};
-    if (!name) found.name = "Enter your name.";
-    else if (name.length > 100) found.name = "Use at most 100 characters.";
-    if (!validEmail(email)) found.email = "Enter a valid email address.";
-    if (password.length < PASSWORD_MIN_LENGTH) found.password = `Use at least ${PASSWORD_MIN_LENGTH} characters.`;
-    else if (password.length > 128) found.password = "Use at most 128 characters.";
-    setErrors(found);
-    if (Object.keys(found).length) return;
-
-    setPending(true);
-    const { error } = await authClient.signUp.email({ name, email, password });
-    setPending(false);
-    if (error) {
+  const { errors, pending, submit, presetEmail, suffix } = useAuthForm({
+    read: (form) => ({
+      name: String(form.get("name") ?? "").trim(),
+      email: String(form.get("email") ?? "").trim(),
+      password: String(form.get("password") ?? ""),
+    }),
+    check: ({ name, email, password }) => {
+      const found: Errors = {};
+      if (!name) found.name = "Enter your name.";
+      else if (name.length > 100) found.name = "Use at most 100 characters.";
+      if (!validEmail(email)) found.email = "Enter a valid email address.";
+      if (password.length < PASSWORD_MIN_LENGTH) found.password = `Use at least ${PASSWORD_MIN_LENGTH} characters.`;
+      else if (password.length > 128) found.password = "Use at most 128 characters.";
+      return found;
+    },
+    send: (values) => authClient.signUp.email(values),
+    explain: (error) => {
       if (error.code === "USER_ALREADY_EXISTS" || error.code === "USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL" || /already exists/i.test(error.message ?? "")) {
-        setErrors({ email: "An account with this email already exists. Sign in instead." });
-      } else if (/password/i.test(error.message ?? "")) {
-        setErrors({ password: authErrorMessage(error, "Choose another password.") });
-      } else {
-        setErrors({ form: authErrorMessage(error, "Could not create the account. Please try again.") });
+        return { email: "An account with this email already exists. Sign in instead." };
       }
-      return;
-    }
-    router.replace(next);
-    router.refresh();
-  }
+      if (/password/i.test(error.message ?? "")) return { password: authErrorMessage(error, "Choose another password.") };
+      return { form: authErrorMessage(error, "Could not create the account. Please try again.") };
+    },
+  });
 
   return (
     <form onSubmit={submit} noValidate className="space-y-4" aria-label="Create account">
@@ -128,12 +153,9 @@ export function SignUpForm() {
       <Button type="submit" pending={pending} className="w-full">
         Create account
       </Button>
-      <p className="text-center text-sm text-stone-600">
-        Already have an account?{" "}
-        <Link href={`/sign-in${suffix}`} className="font-medium text-accent hover:underline">
-          Sign in
-        </Link>
-      </p>
+      <SwitchLink question="Already have an account?" href={`/sign-in${suffix}`}>
+        Sign in
+      </SwitchLink>
     </form>
   );
 }

@@ -1,10 +1,11 @@
 "use client";
 import { useMutation } from "@tanstack/react-query";
-import { useEffect, useState, type FormEvent } from "react";
+import { useState, type FormEvent } from "react";
+import { ImageFrame, ImageLightbox, ImageParameters, ImageVersions, renderRows } from "@/components/images/image-versions";
+import { useViewedImage } from "@/components/images/use-viewed-image";
 import type { LiveTask } from "@/components/runs/use-run-progress";
 import { Button } from "@/components/ui/button";
 import { FormError } from "@/components/ui/field";
-import { formatDuration } from "@/lib/format";
 import { useTRPC } from "@/trpc/react";
 import type { RouterOutputs } from "@/trpc/router-types";
 import { TaskState } from "./scene-task-state";
@@ -37,7 +38,6 @@ export function SceneCard({
 }) {
   const trpc = useTRPC();
   const [editing, setEditing] = useState(false);
-  const [viewedId, setViewedId] = useState<string | null>(null);
   const [enlarged, setEnlarged] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const onError = (failure: { message: string }) => setError(failure.message);
@@ -52,32 +52,24 @@ export function SceneCard({
     }),
   );
 
-  const current = scene.images.find((image) => image.id === scene.currentImageId) ?? null;
-  const viewed = scene.images.find((image) => image.id === viewedId) ?? current;
-  // A new current image (a render just finished) is what the card should show.
-  useEffect(() => setViewedId(null), [scene.currentImageId]);
+  const { current, viewed, setViewedId } = useViewedImage(scene.images, scene.currentImageId);
+  const busy = imageTask?.status === "running" || imageTask?.status === "retrying" || imageTask?.status === "waiting";
 
   return (
     <li className="flex flex-col overflow-hidden rounded-2xl border border-stone-200 bg-white shadow-sm" data-testid="scene-card" aria-label={`Scene ${number}: ${scene.title}`}>
-      <div className={`relative ${aspect[size] ?? "aspect-video"} bg-stone-100`}>
-        {viewed ? (
-          <button type="button" onClick={() => setEnlarged(true)} className="block size-full" aria-label={`Enlarge the picture of scene ${number}`}>
-            {/* eslint-disable-next-line @next/next/no-img-element -- private, membership-checked images */}
-            <img src={`/api/images/${viewed.id}?variant=thumbnail`} alt={`Scene ${number}: ${scene.title} (version ${viewed.version})`} className="size-full object-cover" />
-          </button>
-        ) : (
-          <div className="grid size-full place-items-center text-sm text-stone-500">
-            {imageTask?.status === "running" || imageTask?.status === "retrying" || imageTask?.status === "waiting" ? (
-              <span className="size-8 animate-spin rounded-full border-2 border-indigo-300 border-t-transparent" aria-hidden />
-            ) : (
-              "No picture yet"
-            )}
-          </div>
-        )}
+      <ImageFrame
+        image={viewed}
+        alt={viewed ? `Scene ${number}: ${scene.title} (version ${viewed.version})` : ""}
+        enlargeLabel={`Enlarge the picture of scene ${number}`}
+        onEnlarge={() => setEnlarged(true)}
+        busy={busy}
+        emptyText="No picture yet"
+        frameClassName={aspect[size] ?? "aspect-video"}
+      >
         <span className="absolute left-3 top-3">
           <TaskState imageTask={imageTask} promptTask={promptTask} maxAttempts={maxAttempts} hasImage={Boolean(current)} />
         </span>
-      </div>
+      </ImageFrame>
 
       <div className="flex flex-1 flex-col gap-3 p-4">
         <div>
@@ -142,7 +134,7 @@ export function SceneCard({
         </div>
 
         {scene.images.length > 0 ? (
-          <Versions
+          <ImageVersions
             images={scene.images}
             currentId={scene.currentImageId}
             viewedId={viewed?.id ?? null}
@@ -151,10 +143,10 @@ export function SceneCard({
             pending={makeCurrent.isPending}
           />
         ) : null}
-        {viewed ? <Parameters image={viewed} /> : null}
+        {viewed ? <ImageParameters version={viewed.version} rows={sceneParameters(viewed)} /> : null}
       </div>
 
-      {enlarged && viewed ? <Lightbox image={viewed} title={`${number}. ${scene.title}`} onClose={() => setEnlarged(false)} /> : null}
+      {enlarged && viewed ? <ImageLightbox image={viewed} title={`${number}. ${scene.title}`} onClose={() => setEnlarged(false)} /> : null}
     </li>
   );
 }
@@ -209,105 +201,9 @@ function PromptEditor({ projectId, scene, onDone }: { projectId: string; scene: 
   );
 }
 
-function Versions({
-  images,
-  currentId,
-  viewedId,
-  onView,
-  onMakeCurrent,
-  pending,
-}: {
-  images: SceneImage[];
-  currentId: string | null;
-  viewedId: string | null;
-  onView: (id: string) => void;
-  onMakeCurrent: (id: string) => void;
-  pending: boolean;
-}) {
-  return (
-    <div className="flex flex-wrap items-center gap-1.5 text-xs">
-      <span className="text-stone-500">Versions</span>
-      {images.map((image) => (
-        <button
-          key={image.id}
-          type="button"
-          onClick={() => onView(image.id)}
-          aria-pressed={image.id === viewedId}
-          className="rounded-md border border-stone-300 px-2 py-0.5 font-medium aria-pressed:border-indigo-500 aria-pressed:bg-indigo-50 aria-pressed:text-indigo-800"
-        >
-          v{image.version}
-          {image.id === currentId ? " ★" : ""}
-        </button>
-      ))}
-      {viewedId && viewedId !== currentId ? (
-        <Button variant="ghost" className="px-2 py-0.5 text-xs" onClick={() => onMakeCurrent(viewedId)} pending={pending}>
-          Make current
-        </Button>
-      ) : null}
-    </div>
-  );
-}
-
-function Parameters({ image }: { image: SceneImage }) {
-  return (
-    <details className="text-xs text-stone-600">
-      <summary className="cursor-pointer select-none font-medium text-stone-700">Parameters of v{image.version}</summary>
-      <dl className="mt-2 grid grid-cols-[auto_1fr] gap-x-3 gap-y-1">
-        <dt>Provider</dt>
-        <dd>{image.provider}</dd>
-        <dt>Model</dt>
-        <dd>{image.model}</dd>
-        <dt>Size</dt>
-        <dd>
-          {image.size} ({image.width}×{image.height})
-        </dd>
-        <dt>Quality</dt>
-        <dd>{image.quality ?? "—"}</dd>
-        <dt>Seed</dt>
-        <dd>{image.seed ?? "—"}</dd>
-        <dt>Attempts</dt>
-        <dd>{image.attempts}</dd>
-        <dt>Duration</dt>
-        <dd>{formatDuration(image.durationMs)}</dd>
-        <dt>Prompt sent</dt>
-        <dd className="whitespace-pre-wrap break-words">{image.prompt}</dd>
-        {image.negativePrompt ? (
-          <>
-            <dt>Negative</dt>
-            <dd>{image.negativePrompt}</dd>
-          </>
-        ) : null}
-        {image.revisedPrompt ? (
-          <>
-            <dt>Revised</dt>
-            <dd>{image.revisedPrompt}</dd>
-          </>
-        ) : null}
-      </dl>
-    </details>
-  );
-}
-
-function Lightbox({ image, title, onClose }: { image: SceneImage; title: string; onClose: () => void }) {
-  useEffect(() => {
-    const onKey = (event: KeyboardEvent) => event.key === "Escape" && onClose();
-    window.addEventListener("keydown", onKey);
-    return () => window.removeEventListener("keydown", onKey);
-  }, [onClose]);
-  return (
-    <div role="dialog" aria-modal="true" aria-label={title} className="fixed inset-0 z-50 grid place-items-center bg-stone-950/80 p-4" onClick={onClose}>
-      <figure className="max-h-full max-w-6xl" onClick={(event) => event.stopPropagation()}>
-        {/* eslint-disable-next-line @next/next/no-img-element -- private, membership-checked images */}
-        <img src={`/api/images/${image.id}`} alt={title} className="max-h-[85vh] rounded-lg object-contain" />
-        <figcaption className="mt-2 flex items-center justify-between text-sm text-white">
-          <span>
-            {title} · v{image.version}
-          </span>
-          <Button variant="secondary" onClick={onClose} autoFocus>
-            Close
-          </Button>
-        </figcaption>
-      </figure>
-    </div>
-  );
+function sceneParameters(image: SceneImage): [string, string][] {
+  const rows: [string, string][] = [["Provider", image.provider], ["Model", image.model], ...renderRows(image), ["Prompt sent", image.prompt]];
+  if (image.negativePrompt) rows.push(["Negative", image.negativePrompt]);
+  if (image.revisedPrompt) rows.push(["Revised", image.revisedPrompt]);
+  return rows;
 }

@@ -1,7 +1,9 @@
 "use client";
 // The pill in a scene card's corner: where the scene's prompt or picture task stands.
-import { useEffect, useState, type ReactNode } from "react";
+import type { ReactNode } from "react";
 import type { LiveTask } from "@/components/runs/use-run-progress";
+import { rateLimitWaitText, TaskPill, type TaskTone } from "@/components/runs/task-pill";
+import { useSecondsUntil } from "@/components/runs/use-seconds-until";
 import { formatDuration } from "@/lib/format";
 
 export function TaskState({
@@ -29,7 +31,7 @@ export function TaskState({
       // is up the next try is under way.
       return secondsLeft > 0 ? (
         <Pill tone="wait" title={task.reason ?? undefined} wrap>
-          {`Waiting for the provider's rate limit — next try in ${secondsLeft} s`}
+          {rateLimitWaitText(secondsLeft)}
         </Pill>
       ) : (
         <Pill tone="busy">{what}…</Pill>
@@ -60,40 +62,10 @@ export function TaskState({
   }
 }
 
-/** Whole seconds left until `until` (epoch ms), ticking down; 0 once it has passed or without one. */
-function useSecondsUntil(until: number | null): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    if (until === null) return;
-    setNow(Date.now());
-    const timer = setInterval(() => {
-      const current = Date.now();
-      setNow(current);
-      if (current >= until) clearInterval(timer);
-    }, 250);
-    return () => clearInterval(timer);
-  }, [until]);
-  return until === null ? 0 : Math.max(0, Math.ceil((until - now) / 1000));
-}
-
 function shorten(text: string) {
   return text.length > 60 ? `${text.slice(0, 57)}…` : text;
 }
 
-const tones = {
-  idle: "bg-white/90 text-stone-700",
-  busy: "bg-indigo-600 text-white",
-  wait: "bg-sky-100 text-sky-900",
-  warn: "bg-amber-400 text-amber-950",
-  error: "bg-red-600 text-white",
-  done: "bg-emerald-600 text-white",
-};
-
-function Pill({ tone, title, wrap = false, children }: { tone: keyof typeof tones; title?: string; wrap?: boolean; children: ReactNode }) {
-  const shape = wrap ? "rounded-2xl" : "truncate rounded-full";
-  return (
-    <span title={title} data-testid="scene-state" className={`inline-block max-w-[16rem] ${shape} px-2.5 py-1 text-xs font-medium shadow ${tones[tone]}`}>
-      {children}
-    </span>
-  );
+function Pill(props: { tone: TaskTone; title?: string; wrap?: boolean; children: ReactNode }) {
+  return <TaskPill testId="scene-state" widthClassName="max-w-[16rem]" {...props} />;
 }

@@ -3,10 +3,10 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { taskKeyOf } from "@/components/runs/live-tasks";
+import { remainingMs, RunMetrics, RunTimes, useRunClock } from "@/components/runs/run-clock";
 import { useRunProgress, type LiveTask } from "@/components/runs/use-run-progress";
 import { Button, buttonClass } from "@/components/ui/button";
 import { FormError } from "@/components/ui/field";
-import { formatDuration } from "@/lib/format";
 import { useTRPC } from "@/trpc/react";
 import { CharactersPanel } from "./characters-panel";
 import { SceneCard } from "./scene-card";
@@ -161,14 +161,8 @@ export function Storyboard({ projectId }: { projectId: string }) {
 }
 
 function RunProgress({ progress, sceneCount }: { progress: ReturnType<typeof useRunProgress>; sceneCount: number }) {
-  const [now, setNow] = useState(() => Date.now());
   const run = progress.run;
-  const active = run?.status === "queued" || run?.status === "running";
-  useEffect(() => {
-    if (!active) return;
-    const timer = setInterval(() => setNow(Date.now()), 1000);
-    return () => clearInterval(timer);
-  }, [active]);
+  const { active, startedAt, elapsed } = useRunClock(run);
   if (!run) return null;
 
   const all = [...progress.tasks.values()];
@@ -178,9 +172,7 @@ function RunProgress({ progress, sceneCount }: { progress: ReturnType<typeof use
   const finished = tracked.filter((task) => ["succeeded", "failed", "cancelled", "skipped"].includes(task.status)).length;
   const total = tracked.length;
   const percent = total ? Math.round((finished / total) * 100) : 0;
-  const startedAt = run.startedAt ? new Date(run.startedAt).getTime() : null;
-  const elapsed = startedAt ? (run.endedAt ? new Date(run.endedAt).getTime() : now) - startedAt : 0;
-  const remaining = active && finished > 0 && total > finished ? (elapsed / finished) * (total - finished) : null;
+  const remaining = active ? remainingMs(elapsed, finished, total) : null;
   const phase = !images.length
     ? progress.tasks.get(ANALYSE_TASK)?.status === "succeeded" || sceneCount > 0
       ? "Writing prompts"
@@ -198,8 +190,7 @@ function RunProgress({ progress, sceneCount }: { progress: ReturnType<typeof use
         <span className="text-stone-600" data-testid="run-done">
           {done}/{total} {images.length ? "images" : "steps"} done
         </span>
-        {startedAt ? <span className="text-stone-600">Elapsed {formatDuration(elapsed)}</span> : null}
-        {remaining !== null ? <span className="text-stone-600">About {formatDuration(remaining)} left</span> : null}
+        <RunTimes startedAt={startedAt} elapsed={elapsed} remaining={remaining} />
       </div>
       <div
         className="h-2.5 overflow-hidden rounded-full bg-stone-100"
@@ -214,23 +205,7 @@ function RunProgress({ progress, sceneCount }: { progress: ReturnType<typeof use
           style={{ width: `${percent}%` }}
         />
       </div>
-      {run.metrics && !active ? (
-        <dl className="mt-4 grid grid-cols-2 gap-4 text-sm sm:grid-cols-4" aria-label="Run metrics" data-testid="run-metrics">
-          <Metric label="Wall time" value={formatDuration(run.metrics.wallMs)} />
-          <Metric label="Average per image" value={run.metrics.averageImageMs === null ? "—" : formatDuration(run.metrics.averageImageMs)} />
-          <Metric label="Speed-up over serial" value={`${run.metrics.speedUp.toFixed(1)}×`} />
-          <Metric label="Retries" value={`${run.metrics.retries}${run.metrics.rateLimited ? ` (${run.metrics.rateLimited} rate-limited)` : ""}`} />
-        </dl>
-      ) : null}
+      {run.metrics && !active ? <RunMetrics metrics={run.metrics} testId="run-metrics" /> : null}
     </section>
-  );
-}
-
-function Metric({ label, value }: { label: string; value: string }) {
-  return (
-    <div>
-      <dt className="text-xs uppercase tracking-wide text-stone-500">{label}</dt>
-      <dd className="mt-0.5 font-semibold">{value}</dd>
-    </div>
   );
 }

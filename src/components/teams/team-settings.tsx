@@ -6,6 +6,7 @@ import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { FormError, SelectField, TextField } from "@/components/ui/field";
 import { authClient, authErrorMessage } from "@/lib/auth-client";
+import { ApiKeys } from "./api-keys";
 import { useTRPC } from "@/trpc/react";
 
 type Role = "owner" | "admin" | "member";
@@ -62,6 +63,8 @@ export function TeamSettings() {
         </Card>
 
         {canManage ? <InviteCard teamId={current.id} invitations={current.invitations} onChange={refresh} /> : null}
+
+        {canManage ? <ApiKeys /> : null}
 
         {!current.personal ? (
           <LeaveTeam

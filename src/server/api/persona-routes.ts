@@ -10,6 +10,7 @@ import { personaForToken, sharedAvatar } from "@/server/features/persona/share-l
 import { findUpload, MAX_FILES_PER_UPLOAD, MAX_UPLOAD_BYTES, storeUploads, type UploadFile } from "@/server/features/persona/uploads";
 import { resolveTeamMembership } from "@/server/features/teams/membership";
 import { errorResponse } from "@/server/http";
+import { readBodyLimited } from "@/server/security/body-limits";
 
 export interface RouteSession {
   userId: string;
@@ -21,14 +22,19 @@ const MAX_FORM_BYTES = MAX_FILES_PER_UPLOAD * MAX_UPLOAD_BYTES + 1024 * 1024;
 
 /** The files of a multipart form (field `files`, or `file`), refusing bodies over the limit first. */
 async function formFiles(request: Request, maxBytes: number): Promise<{ form: FormData; files: UploadFile[] }> {
+  const tooLarge = new AppError("PAYLOAD_TOO_LARGE", `The upload is too large: at most ${Math.floor(maxBytes / 1024 / 1024)} MB at a time`);
   const length = Number(request.headers.get("content-length") ?? Number.NaN);
-  if (Number.isFinite(length) && length > maxBytes) throw new AppError("PAYLOAD_TOO_LARGE", `The upload is too large: at most ${Math.floor(maxBytes / 1024 / 1024)} MB at a time`);
+  if (Number.isFinite(length) && length > maxBytes) throw tooLarge;
   if (!(request.headers.get("content-type") ?? "").toLowerCase().startsWith("multipart/form-data")) {
     throw new AppError("BAD_REQUEST", "Send the files as multipart/form-data");
   }
   let form: FormData;
+  // A body sent in chunks declares no length: stop reading at the limit.
+  const body = await readBodyLimited(request, maxBytes).catch(() => {
+    throw tooLarge;
+  });
   try {
-    form = await request.formData();
+    form = await new Response(body, { headers: { "content-type": request.headers.get("content-type")! } }).formData();
   } catch {
     throw new AppError("BAD_REQUEST", "The form data could not be read");
   }

@@ -139,6 +139,7 @@ export const batchView = z.object({
       name: z.string(),
       source: z.enum(["description", "picture"]),
       state: z.enum(["done", "failed", "running", "pending"]),
+      canEdit: z.boolean(),
       avatarImageId: z.string().nullable(),
       grid: z.array(gridCell),
     }),

@@ -42,7 +42,8 @@ export function slideImageHandler(services: ApiServices, request: Request, param
     const query = readQuery(request, slideImageQuery);
     const file = await teamSlideImageFile(services, principal.teamId, {
       deckId: params.deckId,
-      position: Number(params.position),
+      // Digits only: " 1", "0x1" or "1e0" name no slide, though Number() would read them as 1.
+      position: /^\d{1,6}$/.test(params.position) ? Number(params.position) : Number.NaN,
       version: query.version ?? null,
       variant: query.variant,
     });

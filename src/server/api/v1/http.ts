@@ -2,6 +2,7 @@
 // `{ error: { code, message, details? } }` with a stable code and its HTTP status.
 import { z } from "zod";
 import { AppError, HTTP_STATUS, type AppErrorCode } from "@/server/errors";
+import { readBodyLimited } from "@/server/security/body-limits";
 
 /** Request bodies larger than this are refused before they are read. */
 export const MAX_BODY_BYTES = 2 * 1024 * 1024;
@@ -44,10 +45,11 @@ export async function answer(handle: () => Promise<Response>): Promise<Response>
 
 /** The request's JSON body, validated; BAD_REQUEST (with field details) or PAYLOAD_TOO_LARGE otherwise. */
 export async function readJson<Schema extends z.ZodType>(request: Request, schema: Schema): Promise<z.output<Schema>> {
-  const declared = Number(request.headers.get("content-length") ?? "0");
-  if (declared > MAX_BODY_BYTES) throw new AppError("PAYLOAD_TOO_LARGE", `The body has at most ${MAX_BODY_BYTES / 1024 / 1024} MB`);
-  const text = await request.text();
-  if (Buffer.byteLength(text) > MAX_BODY_BYTES) throw new AppError("PAYLOAD_TOO_LARGE", `The body has at most ${MAX_BODY_BYTES / 1024 / 1024} MB`);
+  // Read up to the limit and no further, whether the length is declared or the body comes in chunks.
+  const bytes = await readBodyLimited(request, MAX_BODY_BYTES).catch((error: unknown) => {
+    throw error instanceof AppError ? new AppError("PAYLOAD_TOO_LARGE", `The body has at most ${MAX_BODY_BYTES / 1024 / 1024} MB`) : error;
+  });
+  const text = new TextDecoder().decode(bytes);
   let body: unknown;
   try {
     body = JSON.parse(text);

@@ -86,6 +86,7 @@ function personaState(grid: Array<{ status: string }>): PersonaState {
 export async function getBatch(services: PersonaServices, userId: string, batchId: string, now = new Date()) {
   const { db, engine } = services;
   const batch = await findBatch(db, userId, batchId);
+  const role = await memberRole(db, batch.teamId, userId);
   const personas = await db.persona.findMany({ where: { batchId }, orderBy: { createdAt: "asc" } });
   // The batch's runs are read once for all its personas.
   const runs = await loadStageRuns(engine, personas);
@@ -98,6 +99,8 @@ export async function getBatch(services: PersonaServices, userId: string, batchI
       name: persona.name,
       source: persona.source as "description" | "picture",
       state: personaState(view.grid),
+      /** Whether the caller may retry this persona's stages (its creator, or a team owner or admin). */
+      canEdit: canEditPersona(role, userId, persona),
       avatarImageId: view.avatar.imageId,
       grid: view.grid.map(({ stage, number, label, status, reason }) => ({ stage, number, label, status, reason })),
     };
@@ -137,12 +140,16 @@ export async function listBatches(services: PersonaServices, teamId: string) {
   }));
 }
 
+async function memberRole(db: Database, teamId: string, userId: string): Promise<TeamRole> {
+  const membership = await db.member.findUnique({ where: { organizationId_userId: { organizationId: teamId, userId } } });
+  return (membership?.role ?? "member") as TeamRole;
+}
+
 /** Retries the failed stages of every persona of the batch that the caller may change, in one run. */
 export async function retryBatch(services: PersonaServices, userId: string, batchId: string) {
   const { db, engine } = services;
   const batch = await findBatch(db, userId, batchId);
-  const membership = await db.member.findUnique({ where: { organizationId_userId: { organizationId: batch.teamId, userId } } });
-  const role = (membership?.role ?? "member") as TeamRole;
+  const role = await memberRole(db, batch.teamId, userId);
   const personas = (await db.persona.findMany({ where: { batchId } })).filter((persona) => canEditPersona(role, userId, persona));
   const runIds = [...new Set(personas.flatMap((persona) => (persona.lastRunId ? [persona.lastRunId] : [])))];
   const statuses = await engine.runStatuses(runIds);

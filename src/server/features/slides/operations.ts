@@ -178,7 +178,7 @@ export async function validateConfiguration(services: OperationsServices, input:
   const position = startsNow ? null : status.waitingRuns + 1;
   if (!startsNow) {
     warnings.push(
-      `${status.activeRuns} runs are generating (the most at once is BATCH_MAX_CONCURRENT = ${limits.maxConcurrentRuns}) and ${status.waitingRuns} wait: this deck would be number ${position} in line.`,
+      `${status.activeRuns} ${status.activeRuns === 1 ? "run is" : "runs are"} generating (the most at once is BATCH_MAX_CONCURRENT = ${limits.maxConcurrentRuns}) and ${status.waitingRuns} ${status.waitingRuns === 1 ? "waits" : "wait"}: this deck would be number ${position} in line.`,
     );
   }
 

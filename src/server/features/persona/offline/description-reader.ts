@@ -64,7 +64,13 @@ export function readDescription(description: string): PersonaFacts {
 
 function findName(doc: ReturnType<typeof nlp>, text: string): string | undefined {
   const person = (doc.people().out("array") as string[]).map(clean).find((name) => /^\p{Lu}/u.test(name));
-  if (person) return limit(person, 80);
+  const named = nameWhereANameGoes(text);
+  // compromise may know only part of a name ("Mori" of "Kenji Mori, …"): the whole one wins.
+  if (person) return limit(named?.includes(person) ? named : person, 80);
+  return named;
+}
+
+function nameWhereANameGoes(text: string): string | undefined {
   // "Kenji, 34, barista…", "Ada Quill is…", "named Ada", "Name: Ada Quill": a capitalised name where
   // a name goes, not any capitalised first word ("Someone who…").
   const word = "\\p{Lu}[\\p{L}'’-]+";
