@@ -16,11 +16,22 @@ export async function signUp(url: string, name: string): Promise<Session> {
     body: JSON.stringify({ name, email, password: "paper lanterns 42" }),
   });
   if (!response.ok) throw new Error(`Sign-up failed: ${response.status} ${await response.text()}`);
-  const cookie = response.headers
-    .getSetCookie()
-    .map((header) => header.split(";")[0])
-    .join("; ");
-  return { url, cookie };
+  return { url, cookie: withSetCookies("", response.headers) };
+}
+
+/**
+ * The cookie header after a response, as a browser keeps it: each Set-Cookie replaces the cookie
+ * of its name, and one that expires it (Max-Age=0, as better-auth clears its session cache) drops it.
+ */
+function withSetCookies(cookie: string, headers: Headers): string {
+  const jar = new Map(cookie.split("; ").filter(Boolean).map((pair) => [pair.slice(0, pair.indexOf("=")), pair] as const));
+  for (const header of headers.getSetCookie()) {
+    const pair = header.split(";")[0]!;
+    const name = pair.slice(0, pair.indexOf("="));
+    if (/;\s*max-age=0\b/i.test(header)) jar.delete(name);
+    else jar.set(name, pair);
+  }
+  return [...jar.values()].join("; ");
 }
 
 /** A tRPC mutation as httpLink sends it (superjson input), returning the deserialized result's JSON. */
@@ -30,6 +41,8 @@ export async function mutate<T>(session: Session, procedure: string, input: unkn
     headers: { "content-type": "application/json", cookie: session.cookie, origin: session.url },
     body: JSON.stringify({ json: input }),
   });
+  // The session's signed cache cookie is renewed on requests like this one, as in a browser.
+  session.cookie = withSetCookies(session.cookie, response.headers);
   const body = (await response.json()) as { result?: { data: { json: T } }; error?: unknown };
   if (!body.result) throw new Error(`${procedure} failed: ${JSON.stringify(body.error)}`);
   return body.result.data.json;

@@ -129,6 +129,26 @@ describe("run feeds", () => {
     expect(feeds.stats().encoded).toBe(50);
   });
 
+  test("the events of one commit reach each follower in one write, the same bytes for all of them", async () => {
+    const run = memoryRun();
+    const { encode } = countingEncoder();
+    const feeds = createRunFeeds({ engine: run.engine, encode });
+    const readers = Array.from({ length: 3 }, () => follow(feeds, 0).getReader());
+    await tick(5);
+    // As the engine publishes a commit: its events one after another, in one go.
+    for (let event = 0; event < 10; event++) run.emit();
+    const writes = await Promise.all(
+      readers.map(async (reader) => {
+        let chunk = await reader.read();
+        if (Buffer.from(chunk.value!).toString() === OPENING.toString()) chunk = await reader.read();
+        return chunk.value!;
+      }),
+    );
+    expect(Buffer.from(writes[0]!).toString()).toBe(range(1, 10).map((seq) => `${seq}:\n`).join(""));
+    for (const write of writes) expect(write).toBe(writes[0]);
+    await Promise.all(readers.map((reader) => reader.cancel()));
+  });
+
   test("a follower that joins while the feed's log holds the run is served from it, without reading the store", async () => {
     const run = memoryRun();
     const { counter, encode } = countingEncoder();

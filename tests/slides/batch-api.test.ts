@@ -4,7 +4,7 @@
 // JSON with stable codes, for missing, wrong, revoked and other teams' keys.
 import { beforeAll } from "vitest";
 import { createDeckHandler, deckStatusHandler, exportHandler, slideImageHandler } from "@/server/api/v1/decks";
-import { deckEventsHandler } from "@/server/api/v1/events";
+import { deckEventFeeds, deckEventsHandler } from "@/server/api/v1/events";
 import type { ApiServices } from "@/server/api/v1/services";
 import type { TestUser } from "../helpers/accounts";
 import type { TestDatabase } from "../helpers/database";
@@ -200,6 +200,25 @@ describe("events over SSE", () => {
     const last = all.at(-1)!.id!;
     const done = await deckEventsHandler(api, request(`/api/v1/decks/${deckId}/events`, { key: aliceKey, headers: { "last-event-id": last } }), { deckId });
     expect(done.status).toBe(204);
+  });
+
+  test("scripts following the same run get the same bytes, each event encoded once for all of them", async () => {
+    gate.hold();
+    const { body: created } = await createDeck();
+    const deckId = String(created.id);
+    const feeds = deckEventFeeds(testServices.services.engine);
+    const encodedBefore = feeds.stats().encoded;
+    const follow = async () => {
+      const response = await deckEventsHandler(api, request(`/api/v1/decks/${deckId}/events`, { key: aliceKey }), { deckId });
+      return readEvents(response);
+    };
+    const followers = [follow(), follow(), follow()];
+    gate.release();
+    const [first, ...others] = await Promise.all(followers);
+    const events = first!.filter((message) => message.id);
+    expect(events.at(-1)!.data).toContain('"type":"run-end"');
+    for (const other of others) expect(other).toEqual(first);
+    expect(feeds.stats().encoded - encodedBefore).toBe(events.length);
   });
 });
 

@@ -32,6 +32,11 @@ export class FrameLog {
     return this.count > 0 && seq >= this.firstSeq;
   }
 
+  /** Whether appending `frame` keeps every frame the log holds now. */
+  hasRoomFor(frame: Frame): boolean {
+    return this.bytes + frame.bytes.byteLength <= this.maxBytes;
+  }
+
   frameAt(seq: number): Frame | undefined {
     return this.frames[this.start + seq - this.firstSeq];
   }

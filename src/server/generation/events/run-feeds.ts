@@ -7,6 +7,10 @@
 // before reading is what closes the gap, and the seq cursor is what prevents duplicates (as in
 // follow-run.ts). Only what is older than the log can keep is replayed for one follower alone.
 //
+// Writes: the events of one commit arrive one after another, and each follower is sent them
+// together, as one chunk (the same bytes for every follower at the same place in the log), so a
+// follower costs one write per commit rather than one per event.
+//
 // Back-pressure: a follower's stream holds at most STREAM_HIGH_WATER_BYTES its reader has not taken;
 // beyond that, frames wait in the shared log and cost the follower nothing. The log keeps the last
 // `maxLagBytes` of frames. A follower whose next frame has left the log is too slow: its stream is
@@ -18,8 +22,8 @@ import type { RunEvent } from "./run-events";
 export const DEFAULT_MAX_LAG_BYTES = 512 * 1024;
 /** How much a follower's stream holds before the frames wait in the shared log instead. */
 const STREAM_HIGH_WATER_BYTES = 64 * 1024;
-/** Replayed events are sent in chunks of about this size. */
-const REPLAY_CHUNK_BYTES = 64 * 1024;
+/** Replayed events, and frames from the log, are sent in chunks of about this size. */
+const CHUNK_BYTES = 64 * 1024;
 
 export interface RunFeedsOptions {
   engine: Pick<Engine, "subscribe" | "eventsAfter">;
@@ -57,12 +61,24 @@ export interface RunFeeds {
   stats(): RunFeedsStats;
 }
 
+/** Frames of the log from one seq on, joined into one write. */
+interface Chunk {
+  from: number;
+  bytes: Uint8Array;
+  /** The last frame in the chunk. */
+  last: Frame;
+}
+
 /** A followed run: its log of encoded events and the followers reading it. */
 class Feed {
   readonly followers = new Set<Follower>();
   readonly log: FrameLog;
   unsubscribe: () => void = () => {};
+  /** A flush of the followers is queued (after the events of the current commit). */
+  flushQueued = false;
   private reading: Promise<boolean> | null = null;
+  /** The chunk that reaches the log's end, shared by the followers it is for; dropped when the log changes. */
+  private shared: Chunk | null = null;
 
   constructor(
     readonly runId: string,
@@ -84,12 +100,35 @@ class Feed {
           stored.filter((event) => event.seq < this.log.firstSeq),
           (event) => frameOf(event, hub.encode(event)),
         );
+        this.changed();
         return stored.length > 0;
       } finally {
         this.reading = null;
       }
     })();
     return this.reading;
+  }
+
+  /** The log's frames from `from` on (which it holds), up to about CHUNK_BYTES, as one write. */
+  chunkFrom(from: number): Chunk {
+    if (this.shared?.from === from) return this.shared;
+    const parts: Uint8Array[] = [];
+    let size = 0;
+    let last!: Frame;
+    for (let seq = from; seq <= this.log.lastSeq && size < CHUNK_BYTES; seq++) {
+      last = this.log.frameAt(seq)!;
+      parts.push(last.bytes);
+      size += last.bytes.byteLength;
+    }
+    const chunk = { from, bytes: parts.length === 1 ? parts[0]! : Buffer.concat(parts, size), last };
+    // Followers that keep up all ask for the same chunk: from where they are to the log's end.
+    if (last.seq === this.log.lastSeq) this.shared = chunk;
+    return chunk;
+  }
+
+  /** The log changed: chunks built from it are stale. */
+  changed(): void {
+    this.shared = null;
   }
 }
 
@@ -147,10 +186,11 @@ class Follower {
       while (this.next <= feed.log.lastSeq) {
         if (this.next < feed.log.firstSeq) return this.cutOff();
         if ((this.controller.desiredSize ?? 0) <= 0) return;
-        const frame = feed.log.frameAt(this.next++)!;
-        this.controller.enqueue(frame.bytes);
+        const chunk = feed.chunkFrom(this.next);
+        this.next = chunk.last.seq + 1;
+        this.controller.enqueue(chunk.bytes);
         // A run-end followed by later events is a run that was retried: keep going.
-        if (frame.runEnd && this.next > feed.log.lastSeq) return this.finish();
+        if (chunk.last.runEnd && this.next > feed.log.lastSeq) return this.finish();
       }
     } finally {
       this.pumping = false;
@@ -217,7 +257,7 @@ class Follower {
       const bytes = this.hub.encode(event);
       parts.push(bytes);
       size += bytes.byteLength;
-      if (size < REPLAY_CHUNK_BYTES && index < events.length - 1) continue;
+      if (size < CHUNK_BYTES && index < events.length - 1) continue;
       while (!this.closed && (this.controller.desiredSize ?? 0) <= 0) {
         await new Promise<void>((resolve) => {
           this.wakeOnRoom = resolve;
@@ -279,6 +319,7 @@ export function createRunFeeds(options: RunFeedsOptions): RunFeeds {
         feeds.delete(feed.runId);
         feed.unsubscribe();
         feed.log.clear();
+        feed.changed();
       }
       if (followers === 0 && heartbeat) {
         clearInterval(heartbeat);
@@ -290,10 +331,24 @@ export function createRunFeeds(options: RunFeedsOptions): RunFeeds {
     },
   };
 
+  const flush = (feed: Feed) => {
+    for (const follower of feed.followers) follower.pump();
+  };
+
   function publish(feed: Feed, event: RunEvent): void {
     if (event.seq <= feed.log.lastSeq) return;
-    feed.log.append(frameOf(event, hub.encode(event)));
-    for (const follower of feed.followers) follower.pump();
+    const frame = frameOf(event, hub.encode(event));
+    // Before the log lets go of frames not sent yet, followers that keep up get them.
+    if (feed.flushQueued && !feed.log.hasRoomFor(frame)) flush(feed);
+    feed.log.append(frame);
+    feed.changed();
+    // The rest of the commit's events are published right after this one: send them all at once.
+    if (feed.flushQueued) return;
+    feed.flushQueued = true;
+    queueMicrotask(() => {
+      feed.flushQueued = false;
+      flush(feed);
+    });
   }
 
   function startHeartbeat(): void {
