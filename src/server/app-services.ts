@@ -6,7 +6,7 @@ import { auth } from "./auth";
 import { db } from "./db";
 import { env } from "./env";
 import { createEngine, type Engine } from "./generation/engine";
-import { engineSettingsFromEnv, type EngineSettings } from "./generation/engine-settings";
+import { engineSettingsFromEnv } from "./generation/engine-settings";
 import { createPrismaProviderLimitStore } from "./generation/storage/prisma-provider-limit-store";
 import { createSqliteBatchWriter } from "./generation/storage/sqlite-batch-writer";
 import { DOMAINS, OFFLINE_RESPONDERS } from "./domains";
@@ -16,6 +16,7 @@ import type { StoryServices } from "./features/story/projects";
 import { createProviders } from "./providers/create-providers";
 import type { Providers } from "./providers/types";
 import { createImageStore, type ImageStore } from "./storage/image-store";
+import { offlineCaps } from "./offline-caps";
 import { cpuWorkerCount, respondInWorkers } from "./workers/cpu-pool";
 import { configureSharp } from "./workers/sharp-settings";
 
@@ -49,7 +50,7 @@ export function appEngine(): Engine {
     const settings = engineSettingsFromEnv(env());
     const instance = createEngine({
       db: db(),
-      settings: { ...settings, maxConcurrent: offlineCaps(settings.maxConcurrent, providers()), budgetIdentity: budgetIdentity(providers()) },
+      settings: { ...settings, maxConcurrent: offlineCaps(settings.maxConcurrent, budgetProviders(providers()), cpuWorkerCount()), budgetIdentity: budgetIdentity(providers()) },
       writer: createSqliteBatchWriter(env().DATABASE_URL),
       limits: createPrismaProviderLimitStore(db()),
     });
@@ -60,16 +61,9 @@ export function appEngine(): Engine {
   return globalForServices.storyforgeEngine;
 }
 
-/**
- * The offline provider's answers and pictures are CPU work in the app's workers, so calls to it
- * beyond two per worker only wait in the workers' line — after their tasks have read the database.
- * A story's fifty pictures starting at once would make those reads in one burst on the request
- * thread, and every page and stream would wait behind them.
- */
-function offlineCaps(caps: EngineSettings["maxConcurrent"], all: Providers): EngineSettings["maxConcurrent"] {
-  const most = 2 * cpuWorkerCount();
-  const providerOf: Record<string, string> = { text: all.text.provider, image: all.image.provider, vision: all.vision.provider };
-  return Object.fromEntries(Object.entries(caps).map(([name, cap]) => [name, providerOf[name] === "offline" ? Math.min(cap, most) : cap]));
+/** The provider each budget's calls go to. */
+function budgetProviders({ text, image, vision }: Providers): Record<string, string> {
+  return { text: text.provider, image: image.provider, vision: vision.provider };
 }
 
 /** Each budget learns the limits of the provider model its calls go to. */
