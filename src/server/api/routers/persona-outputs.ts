@@ -123,6 +123,8 @@ export const sharedPersonaView = z.object({
 export const runStarted = z.object({ runId: z.string(), stages: z.array(stage) });
 export const created = z.object({ personaId: z.string(), runId: z.string() });
 export const savedVersion = z.object({ id: z.string(), version: z.number() });
+/** The restored version, and the run regenerating the stages that read it (null when not asked). */
+export const restoredVersion = savedVersion.extend({ runId: z.string().nullable(), stages: z.array(stage) });
 
 const runCounts = z.object({ total: z.number(), succeeded: z.number(), failed: z.number(), skipped: z.number(), cancelled: z.number() });
 

@@ -3,7 +3,7 @@
 // changes follow the caller's role (persona-access.ts). shared.get is public: a share token opens
 // one persona, read-only.
 import { z } from "zod";
-import { createBatch, getBatch, listBatches, retryBatch } from "@/server/features/persona/batches";
+import { cancelBatch, createBatch, getBatch, listBatches, retryBatch } from "@/server/features/persona/batches";
 import { parseBatch } from "@/server/features/persona/batch-input";
 import { importCard } from "@/server/features/persona/cards/persona-cards";
 import { regenerateStage, restoreVersion, retryFailedStages, updatePost, updateStage } from "@/server/features/persona/persona-edits";
@@ -41,6 +41,7 @@ import {
   created,
   ok,
   personaLimits,
+  restoredVersion,
   personaSummary,
   personaView,
   runStarted,
@@ -71,6 +72,11 @@ export function createPersonaRouter(getServices: () => PersonaServices) {
       .input(batchInput)
       .output(z.object({ runId: z.string(), personas: z.number() }))
       .mutation(({ ctx, input }) => retryBatch(getServices(), ctx.user.id, input.batchId)),
+    /** Stops what is generating for the batch; finished stages stay, the rest shows as cancelled. */
+    cancel: protectedProcedure
+      .input(batchInput)
+      .output(z.object({ cancelledRuns: z.number() }))
+      .mutation(({ ctx, input }) => cancelBatch(getServices(), ctx.user.id, input.batchId)),
   });
 
   const shareLinks = createTRPCRouter({
@@ -154,7 +160,7 @@ export function createPersonaRouter(getServices: () => PersonaServices) {
 
     restoreVersion: protectedProcedure
       .input(restoreVersionInput)
-      .output(savedVersion)
+      .output(restoredVersion)
       .mutation(({ ctx, input }) => restoreVersion(getServices(), ctx.user.id, input)),
 
     regenerateStage: protectedProcedure

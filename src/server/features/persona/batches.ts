@@ -145,6 +145,27 @@ async function memberRole(db: Database, teamId: string, userId: string): Promise
   return (membership?.role ?? "member") as TeamRole;
 }
 
+/**
+ * Cancels what is generating for the batch: its run, and the runs of its personas retried or
+ * regenerated on their own since. Finished stages keep their results; the rest ends cancelled and
+ * can be retried later. For the batch's creator and team owners and admins (whose role lets them
+ * change every persona the batch made); FORBIDDEN for other members.
+ */
+export async function cancelBatch(services: PersonaServices, userId: string, batchId: string): Promise<{ cancelledRuns: number }> {
+  const { db, engine } = services;
+  const batch = await findBatch(db, userId, batchId);
+  const role = await memberRole(db, batch.teamId, userId);
+  if (!canEditPersona(role, userId, batch)) {
+    throw new AppError("FORBIDDEN", "Only the batch's creator or a team owner or admin can cancel this batch");
+  }
+  const personas = await db.persona.findMany({ where: { batchId }, select: { lastRunId: true } });
+  const runIds = [...new Set([batch.lastRunId, ...personas.map((persona) => persona.lastRunId)].filter((runId) => runId !== null))];
+  const statuses = await engine.runStatuses(runIds);
+  const active = runIds.filter((runId) => ACTIVE_RUN_STATUSES.has(statuses.get(runId) ?? "succeeded"));
+  for (const runId of active) await engine.cancelRun(runId);
+  return { cancelledRuns: active.length };
+}
+
 /** Retries the failed stages of every persona of the batch that the caller may change, in one run. */
 export async function retryBatch(services: PersonaServices, userId: string, batchId: string) {
   const { db, engine } = services;

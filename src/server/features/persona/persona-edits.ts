@@ -39,15 +39,37 @@ export async function updatePost(services: PersonaServices, userId: string, inpu
   return savePostVersion(services.db, input.position, { personaId: persona.id, data: input.data, origin: "edited" });
 }
 
-/** Makes an earlier version current again, as a new version with its data. */
-export async function restoreVersion(services: PersonaServices, userId: string, input: { personaId: string; stage: ObjectStage; version: number }) {
+/** The stages that read `stage` (directly or through another), with the avatar only while avatars are on. */
+function dependentStages(persona: Pick<Persona, "avatarEnabled">, stage: Stage): Stage[] {
+  return dependentsOf(stage).filter((dependent) => dependent !== "avatar" || persona.avatarEnabled);
+}
+
+/**
+ * Makes an earlier version current again, as a new version with its data. The stages that read
+ * this one keep their results (made from the version current before) unless `withDependents`
+ * asks for them to be generated again from the restored one, in one run, as regenerate does.
+ */
+export async function restoreVersion(
+  services: PersonaServices,
+  userId: string,
+  input: { personaId: string; stage: ObjectStage; version: number; withDependents?: boolean },
+) {
   const persona = await findEditablePersona(services.db, userId, input.personaId);
   const earlier = await services.db.personaStage.findUnique({
     where: { personaId_stage_version: { personaId: persona.id, stage: input.stage, version: input.version } },
   });
   if (!earlier) throw notFound("Version");
   await assertUnitIdle(services, persona, input.stage);
-  return saveStageVersion(services.db, input.stage, { personaId: persona.id, data: earlier.data as StageData[ObjectStage], origin: "restored" });
+  const dependents = input.withDependents ? new Set(dependentStages(persona, input.stage)) : new Set<Stage>();
+  // Everything that could refuse the run is checked before the restored version is saved.
+  if (dependents.size) {
+    await assertNotGenerating(services.engine, persona);
+    await assertInputsReady(services, persona, dependents);
+  }
+  const saved = await saveStageVersion(services.db, input.stage, { personaId: persona.id, data: earlier.data as StageData[ObjectStage], origin: "restored" });
+  if (!dependents.size) return { ...saved, runId: null, stages: [] };
+  const runId = await submitPersonaRun(services, { userId, teamId: persona.teamId, plans: [{ persona, plan: { stages: dependents } }] });
+  return { ...saved, runId, stages: STAGES.filter((stage) => dependents.has(stage)) };
 }
 
 /** The stages a run would read without doing them must already have a result. */
@@ -81,10 +103,8 @@ export async function regenerateStage(
     throw new AppError("BAD_REQUEST", "Pick a post of this persona's stage 3", { field: "position" });
   }
   const stages = new Set<Stage>([input.stage]);
-  if (input.withDependents) {
-    // The avatar follows its visual profile only while the persona has avatars on.
-    for (const stage of dependentsOf(input.stage)) if (stage !== "avatar" || persona.avatarEnabled) stages.add(stage);
-  }
+  // The avatar follows its visual profile only while the persona has avatars on.
+  if (input.withDependents) for (const stage of dependentStages(persona, input.stage)) stages.add(stage);
   await assertInputsReady(services, persona, stages);
   const postPositionsToDo = input.position !== undefined && !input.withDependents ? [input.position] : undefined;
   const runId = await submitPersonaRun(services, {

@@ -1,0 +1,184 @@
+// Stopping a running batch of personas, and bringing back an earlier version of a stage, through
+// the persona router on a real engine. A cancelled batch keeps what it finished, calls the provider
+// no more, and can be retried; a restored version becomes the new current one, and the stages that
+// read it are generated again only when asked. Who may: the batch's creator and team managers;
+// a plain member is FORBIDDEN, a user of another team gets NOT_FOUND.
+import { afterAll, beforeAll } from "vitest";
+import type { TextModel } from "@/server/providers/types";
+import type { TestUser } from "../helpers/accounts";
+import type { TestDatabase } from "../helpers/database";
+import { describe, expect, test } from "../helpers/fixtures";
+import { createPersonaTestServices, offlineProviders, type PersonaTestServices } from "../helpers/persona-services";
+
+let database: TestDatabase;
+let alice: TestUser;
+let bob: TestUser;
+let carol: TestUser;
+let testServices: PersonaTestServices;
+
+/** Offline providers whose text calls wait while held (and give up when their task is cancelled). */
+function heldTextProviders() {
+  const offline = offlineProviders();
+  let gate: { opened: Promise<void>; open: () => void } | null = null;
+  let calls = 0;
+  const text: TextModel = {
+    provider: offline.text.provider,
+    model: offline.text.model,
+    async generateObject(request) {
+      calls += 1;
+      while (gate) {
+        const aborted = new Promise<never>((_, reject) => request.signal?.addEventListener("abort", () => reject(new Error("aborted")), { once: true }));
+        await Promise.race([gate.opened, aborted]);
+      }
+      return offline.text.generateObject(request);
+    },
+  };
+  return {
+    providers: { ...offline, text },
+    calls: () => calls,
+    hold() {
+      let open = () => {};
+      const opened = new Promise<void>((resolve) => (open = resolve));
+      gate = { opened, open };
+    },
+    release() {
+      const current = gate;
+      gate = null;
+      current?.open();
+    },
+  };
+}
+
+const held = heldTextProviders();
+
+test.beforeAll(async ({ database: fileDatabase, alice: owner, bob: outsider, carol: teammate }) => {
+  [database, alice, bob, carol] = [fileDatabase, owner, outsider, teammate];
+  await database.db.member.create({ data: { id: "carol-in-alices-team", organizationId: alice.teamId, userId: carol.id, role: "member", createdAt: new Date() } });
+});
+
+beforeAll(() => {
+  testServices = createPersonaTestServices({ db: database.db, providers: held.providers });
+});
+afterAll(async () => {
+  held.release();
+  await testServices.close();
+});
+
+const asAlice = () => testServices.caller(alice);
+const asCarol = () => testServices.caller(carol, alice.teamId);
+
+async function eventually(check: () => Promise<boolean>, timeoutMs = 5_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error("Timed out");
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+describe("cancelling a batch", () => {
+  test("stops its run, keeps nothing half-done, calls the provider no more, and can be retried afterwards", async () => {
+    held.hold();
+    const { batchId, runId } = await asAlice().persona.batches.create({ text: "a sailor from Brest\na baker in Ghent\na poet in Porto", options: { postCount: 1, avatar: false } });
+    const engine = testServices.services.engine;
+    await eventually(async () => (await engine.getRun(runId))?.tasks.some((task) => task.status === "running") ?? false);
+
+    await expect(asCarol().persona.batches.cancel({ batchId })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    for (const outsider of [testServices.caller(bob), testServices.caller(bob, alice.teamId)]) {
+      await expect(outsider.persona.batches.cancel({ batchId })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    }
+    expect((await engine.getRun(runId))?.status).toBe("running");
+
+    expect(await asAlice().persona.batches.cancel({ batchId })).toEqual({ cancelledRuns: 1 });
+    const run = await engine.waitForRun(runId);
+    expect(run.status).toBe("cancelled");
+    const callsAtCancel = held.calls();
+    held.release();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(held.calls()).toBe(callsAtCancel);
+
+    const batch = await asAlice().persona.batches.get({ batchId });
+    expect(batch.run?.status).toBe("cancelled");
+    expect(batch.counts).toMatchObject({ total: 3, done: 0, running: 0, failed: 3 });
+    // Every stage the run had not finished ends cancelled ("off" is the avatar, turned off for this batch).
+    expect(new Set(batch.personas.flatMap((persona) => persona.grid.map((cell) => cell.status)))).toEqual(new Set(["cancelled", "off"]));
+    expect(await database.db.personaStage.count({ where: { persona: { batchId } } })).toBe(0);
+
+    // Nothing is left to stop; the cancelled stages come back with a retry.
+    expect(await asAlice().persona.batches.cancel({ batchId })).toEqual({ cancelledRuns: 0 });
+    const retried = await asAlice().persona.batches.retryFailed({ batchId });
+    expect(retried.personas).toBe(3);
+    expect((await engine.waitForRun(retried.runId)).status).toBe("succeeded");
+    expect((await asAlice().persona.batches.get({ batchId })).counts).toMatchObject({ done: 3, failed: 0 });
+  });
+
+  test("also stops a persona of the batch that was retried on its own", async () => {
+    const { batchId, runId } = await asAlice().persona.batches.create({ text: "a cartographer in Lisbon", options: { postCount: 1, avatar: false } });
+    const engine = testServices.services.engine;
+    await engine.waitForRun(runId);
+    const [entry] = (await asAlice().persona.batches.get({ batchId })).personas;
+    held.hold();
+    const own = await asAlice().persona.regenerateStage({ personaId: entry!.id, stage: "core", withDependents: true });
+    await eventually(async () => (await engine.getRun(own.runId))?.status === "running");
+    expect(await asAlice().persona.batches.cancel({ batchId })).toEqual({ cancelledRuns: 1 });
+    expect((await engine.waitForRun(own.runId)).status).toBe("cancelled");
+    held.release();
+  });
+});
+
+describe("restoring an earlier version of a stage", () => {
+  async function persona() {
+    const { personaId, runId } = await asAlice().persona.createFromDescription({
+      description: "Maya Chen, 29, a marine biologist in Vancouver who loves kayaking",
+      options: { postCount: 1, lorebookEntryCount: 1 },
+    });
+    await testServices.services.engine.waitForRun(runId);
+    const view = await asAlice().persona.get({ personaId });
+    await asAlice().persona.updateStage({ personaId, stage: "core", data: { ...view.stages.core.current!.data, name: "Maya Edited" } });
+    return { personaId, original: view };
+  }
+
+  test("makes it current as a new version and leaves the stages that read it as they are", async () => {
+    const { personaId, original } = await persona();
+    expect(await asAlice().persona.restoreVersion({ personaId, stage: "core", version: 1 })).toMatchObject({ version: 3, runId: null, stages: [] });
+    const restored = await asAlice().persona.get({ personaId });
+    expect(restored.stages.core.versions.map((version) => [version.version, version.origin])).toEqual([
+      [1, "generated"],
+      [2, "edited"],
+      [3, "restored"],
+    ]);
+    expect(restored.stages.core.current!.data).toEqual(original.stages.core.current!.data);
+    expect(restored.name).toBe(original.name);
+    expect(restored.stages.strategy.versions).toHaveLength(1);
+    expect(restored.avatar.versions).toHaveLength(1);
+  });
+
+  test("generates the stages that read it again from the restored version, when asked", async () => {
+    const { personaId } = await persona();
+    const restored = await asAlice().persona.restoreVersion({ personaId, stage: "core", version: 1, withDependents: true });
+    expect(restored).toMatchObject({ version: 3, stages: ["strategy", "posts", "network", "authenticity", "visual", "book", "avatar"] });
+    expect((await testServices.services.engine.waitForRun(restored.runId!)).status).toBe("succeeded");
+    const view = await asAlice().persona.get({ personaId });
+    expect(view.stages.core.versions).toHaveLength(3);
+    for (const stage of ["strategy", "network", "authenticity", "visual", "book"] as const) expect(view.stages[stage].versions, stage).toHaveLength(2);
+    expect(view.avatar.versions).toHaveLength(2);
+  });
+
+  test("saves nothing when the regeneration it asks for cannot start", async () => {
+    const { personaId } = await persona();
+    held.hold();
+    const running = await asAlice().persona.regenerateStage({ personaId, stage: "book" });
+    await expect(asAlice().persona.restoreVersion({ personaId, stage: "core", version: 1, withDependents: true })).rejects.toMatchObject({ code: "CONFLICT" });
+    expect((await asAlice().persona.get({ personaId })).stages.core.versions).toHaveLength(2);
+    held.release();
+    await testServices.services.engine.waitForRun(running.runId);
+  });
+
+  test("is for those who may change the persona, and does not exist for other teams", async () => {
+    const { personaId } = await persona();
+    await expect(asCarol().persona.restoreVersion({ personaId, stage: "core", version: 1, withDependents: true })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    for (const outsider of [testServices.caller(bob), testServices.caller(bob, alice.teamId)]) {
+      await expect(outsider.persona.restoreVersion({ personaId, stage: "core", version: 1, withDependents: true })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    }
+    expect((await asAlice().persona.get({ personaId })).stages.core.versions).toHaveLength(2);
+  });
+});
