@@ -1,7 +1,7 @@
 "use client";
 // A batch's page: every persona's stage grid filling in live over Server-Sent Events (one run for
-// the whole batch), done / failed counts, about how long is left, and retries of the failed
-// personas all at once, one persona, or one stage.
+// the whole batch), done / failed counts, about how long is left, cancelling what still runs, and
+// retries of the failed (or cancelled) personas all at once, one persona, or one stage.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useCallback, useEffect, useRef, useState } from "react";
@@ -64,6 +64,7 @@ export function BatchPage({ batchId }: { batchId: string }) {
   const onError = (failure: unknown) => setError(messageOf(failure));
   const retryBatch = useMutation(trpc.persona.batches.retryFailed.mutationOptions({ onSuccess: changed, onError }));
   const retryPersona = useMutation(trpc.persona.retryFailed.mutationOptions({ onSuccess: changed, onError }));
+  const cancelBatch = useMutation(trpc.persona.batches.cancel.mutationOptions({ onSuccess: changed, onError }));
 
   if (batch.error) {
     return (
@@ -95,6 +96,17 @@ export function BatchPage({ batchId }: { batchId: string }) {
           </h1>
           <p className="mt-1 text-sm text-stone-600">Started {data.createdAt.toLocaleString()} · one run for the whole batch, sharing the provider budget with everything else.</p>
         </div>
+        {active && data.canCancel ? (
+          <Button
+            variant="danger"
+            pending={cancelBatch.isPending}
+            onClick={() => {
+              if (window.confirm("Cancel this batch? Stages already done are kept; the rest stop and can be retried later.")) cancelBatch.mutate({ batchId });
+            }}
+          >
+            Cancel batch
+          </Button>
+        ) : null}
         {canRetrySome ? (
           <Button variant="secondary" onClick={() => retryBatch.mutate({ batchId })} pending={retryBatch.isPending} disabled={active} title={active ? BUSY : undefined}>
             Retry failed personas

@@ -135,6 +135,8 @@ export const batchView = z.object({
   run: z.object({ id: z.string(), status: runStatus, counts: runCounts, startedAt: z.date().nullable(), endedAt: z.date().nullable() }).nullable(),
   counts: z.object({ total: z.number(), done: z.number(), failed: z.number(), running: z.number(), pending: z.number() }),
   estimatedMsLeft: z.number().nullable(),
+  /** Whether the caller may cancel the batch (its creator, or a team owner or admin). */
+  canCancel: z.boolean(),
   personas: z.array(
     z.object({
       id: z.string(),

@@ -120,6 +120,7 @@ export async function getBatch(services: PersonaServices, userId: string, batchI
     run: run ? { id: run.id, status: run.status as RunStatus, counts: run.counts, startedAt: run.startedAt, endedAt: run.endedAt } : null,
     counts: { total: entries.length, done: count("done"), failed: count("failed"), running: count("running"), pending: count("pending") },
     estimatedMsLeft,
+    canCancel: canEditPersona(role, userId, batch),
     personas: entries,
   };
 }
