@@ -93,6 +93,15 @@ test("a persona from a picture fills in live, is edited, opened by a teammate, s
   await expect(strategy.getByRole("button", { name: "v3 ★" })).toBeVisible();
   await expect(strategy.getByText(/^v3 · restored/)).toBeVisible();
   await expect(page.getByRole("listitem", { name: "Post 1" })).toContainText("v2");
+
+  // An earlier avatar becomes the avatar again, as a new version.
+  const avatar = page.getByRole("region", { name: "Avatar", exact: true });
+  await avatar.getByRole("button", { name: "Regenerate avatar" }).click();
+  await expect(avatar.getByRole("button", { name: "Avatar version 2 (current)" })).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByTestId("run-status")).toHaveText("Done", { timeout: 30_000 });
+  await avatar.getByRole("button", { name: "Avatar version 1" }).click();
+  await avatar.getByRole("button", { name: "Make this the avatar" }).click();
+  await expect(avatar.getByRole("button", { name: "Avatar version 3 (current)" })).toBeVisible();
   const personaUrl = page.url();
 
   // A teammate opens it from the team's persona list, read-only.

@@ -1,8 +1,9 @@
 // Stopping a running batch of personas, and bringing back an earlier version of a stage, through
 // the persona router on a real engine. A cancelled batch keeps what it finished, calls the provider
 // no more, and can be retried; a restored version becomes the new current one, and the stages that
-// read it are generated again only when asked. Who may: the batch's creator and team managers;
+// read it are generated again only when asked; an earlier avatar comes back as the next version. Who may: the batch's creator and team managers;
 // a plain member is FORBIDDEN, a user of another team gets NOT_FOUND.
+import fs from "node:fs";
 import { afterAll, beforeAll } from "vitest";
 import type { TextModel } from "@/server/providers/types";
 import type { TestUser } from "../helpers/accounts";
@@ -180,5 +181,49 @@ describe("restoring an earlier version of a stage", () => {
       await expect(outsider.persona.restoreVersion({ personaId, stage: "core", version: 1, withDependents: true })).rejects.toMatchObject({ code: "NOT_FOUND" });
     }
     expect((await asAlice().persona.get({ personaId })).stages.core.versions).toHaveLength(2);
+  });
+});
+
+describe("restoring an earlier avatar", () => {
+  test("stores it again as the next version, which becomes the avatar; asking for the current one changes nothing", async () => {
+    const engine = testServices.services.engine;
+    const created = await asAlice().persona.createFromDescription({ description: "Ivo Brandt, 41, a ferry captain in Hamburg", options: { postCount: 1, lorebookEntryCount: 1 } });
+    await engine.waitForRun(created.runId);
+    const { personaId } = created;
+    await engine.waitForRun((await asAlice().persona.regenerateStage({ personaId, stage: "avatar" })).runId);
+    const before = await asAlice().persona.get({ personaId });
+    const [first, second] = before.avatar.versions;
+    expect(before.avatar.imageId).toBe(second!.imageId);
+
+    const restored = await asAlice().persona.restoreAvatar({ personaId, imageId: first!.imageId });
+    expect(restored.version).toBe(3);
+    const after = await asAlice().persona.get({ personaId });
+    expect(after.avatar.imageId).toBe(restored.imageId);
+    expect(after.avatar.versions.map((version) => version.version)).toEqual([1, 2, 3]);
+    const rows = await database.db.image.findMany({ where: { id: { in: [first!.imageId, restored.imageId] } } });
+    const [original, copy] = [rows.find((row) => row.id === first!.imageId)!, rows.find((row) => row.id === restored.imageId)!];
+    expect(copy.file).not.toBe(original.file);
+    expect(copy.parameters).toEqual(original.parameters);
+    const bytes = (file: string) => fs.readFileSync(testServices.services.images.pathOf(file));
+    expect(bytes(copy.file).equals(bytes(original.file))).toBe(true);
+
+    expect(await asAlice().persona.restoreAvatar({ personaId, imageId: restored.imageId })).toEqual(restored);
+    expect((await asAlice().persona.get({ personaId })).avatar.versions).toHaveLength(3);
+  });
+
+  test("is for those who may change the persona, names only the persona's own avatars, and does not exist for other teams", async () => {
+    const created = await asAlice().persona.createFromDescription({ description: "Lena Vogt, 35, a glassblower", options: { postCount: 1, lorebookEntryCount: 1 } });
+    await testServices.services.engine.waitForRun(created.runId);
+    const other = await asAlice().persona.createFromDescription({ description: "Pavel Novak, 52, a beekeeper", options: { postCount: 1, lorebookEntryCount: 1 } });
+    await testServices.services.engine.waitForRun(other.runId);
+    const imageId = (await asAlice().persona.get({ personaId: created.personaId })).avatar.imageId!;
+    const input = { personaId: created.personaId, imageId };
+    await expect(asCarol().persona.restoreAvatar(input)).rejects.toMatchObject({ code: "FORBIDDEN" });
+    for (const outsider of [testServices.caller(bob), testServices.caller(bob, alice.teamId)]) {
+      await expect(outsider.persona.restoreAvatar(input)).rejects.toMatchObject({ code: "NOT_FOUND" });
+    }
+    // Another persona's avatar is not a version of this one.
+    await expect(asAlice().persona.restoreAvatar({ personaId: other.personaId, imageId })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    expect((await asAlice().persona.get({ personaId: created.personaId })).avatar.versions).toHaveLength(1);
   });
 });

@@ -104,6 +104,12 @@ export const PROCEDURES: Record<string, ProcedureCase> = {
   "persona.updateStage": { kind: "subject", input: (world) => ({ personaId: world.a.personaId, stage: "core", data: { ...core(world), name: "Stolen" } }), roles: managers },
   "persona.updatePost": { kind: "subject", input: (world) => ({ personaId: world.a.personaId, position: 0, data: post(world) }), roles: managers },
   "persona.restoreVersion": { kind: "subject", input: (world) => ({ personaId: world.a.personaId, stage: "core", version: 1 }), roles: managers },
+  "persona.restoreAvatar": {
+    kind: "subject",
+    input: (world) => ({ personaId: world.a.personaId, imageId: world.a.avatarImageId }),
+    mixed: (world) => [{ personaId: world.b.personaId, imageId: world.a.avatarImageId }],
+    roles: managers,
+  },
   "persona.regenerateStage": { kind: "subject", input: (world) => ({ personaId: world.a.personaId, stage: "book" }), roles: managers },
   // Nothing of the persona failed: "nothing to retry" for those who may change it.
   "persona.retryFailed": { kind: "subject", input: (world) => ({ personaId: world.a.personaId }), roles: { owner: "BAD_REQUEST", admin: "BAD_REQUEST", member: "FORBIDDEN" } },

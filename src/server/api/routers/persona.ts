@@ -6,7 +6,7 @@ import { z } from "zod";
 import { cancelBatch, createBatch, getBatch, listBatches, retryBatch } from "@/server/features/persona/batches";
 import { parseBatch } from "@/server/features/persona/batch-input";
 import { importCard } from "@/server/features/persona/cards/persona-cards";
-import { regenerateStage, restoreVersion, retryFailedStages, updatePost, updateStage } from "@/server/features/persona/persona-edits";
+import { regenerateStage, restoreAvatar, restoreVersion, retryFailedStages, updatePost, updateStage } from "@/server/features/persona/persona-edits";
 import {
   batchInput,
   createBatchInput,
@@ -18,6 +18,7 @@ import {
   MAX_DESCRIPTION_CHARACTERS,
   personaInput,
   regenerateStageInput,
+  restoreAvatarInput,
   restoreVersionInput,
   retryFailedInput,
   shareLinkInput,
@@ -162,6 +163,12 @@ export function createPersonaRouter(getServices: () => PersonaServices) {
       .input(restoreVersionInput)
       .output(restoredVersion)
       .mutation(({ ctx, input }) => restoreVersion(getServices(), ctx.user.id, input)),
+
+    /** An earlier avatar becomes the avatar again (stored as the next version). */
+    restoreAvatar: protectedProcedure
+      .input(restoreAvatarInput)
+      .output(z.object({ imageId: z.string(), version: z.number() }))
+      .mutation(({ ctx, input }) => restoreAvatar(getServices(), ctx.user.id, input)),
 
     regenerateStage: protectedProcedure
       .input(regenerateStageInput)

@@ -1,8 +1,10 @@
 // Changing a persona's stages: edit a stage's fields or a post (a new version), bring back an
-// earlier version (a new version with its data), regenerate a stage (optionally with the stages
+// earlier version of a stage or avatar (a new version with its data), regenerate a stage (optionally with the stages
 // that read it), and retry what failed. Earlier results always stay as versions.
 import type { Persona } from "@/generated/prisma/client";
 import { AppError, notFound } from "@/server/errors";
+import { copyAsNextVersion } from "@/server/features/images/copy-image";
+import { currentAvatar, PERSONA_IMAGE_OWNER } from "./avatar";
 import { findEditablePersona } from "./persona-access";
 import { assertNotGenerating, submitPersonaRun, type PersonaServices } from "./persona-runs";
 import { STAGE_SCHEMAS, type ObjectStage, type Post, type StageData } from "./schemas";
@@ -70,6 +72,21 @@ export async function restoreVersion(
   if (!dependents.size) return { ...saved, runId: null, stages: [] };
   const runId = await submitPersonaRun(services, { userId, teamId: persona.teamId, plans: [{ persona, plan: { stages: dependents } }] });
   return { ...saved, runId, stages: STAGES.filter((stage) => dependents.has(stage)) };
+}
+
+/**
+ * Makes an earlier avatar the persona's avatar again: it is stored once more as the next version
+ * (the highest version is the avatar). The current avatar asked for again stays as it is.
+ */
+export async function restoreAvatar(services: PersonaServices, userId: string, input: { personaId: string; imageId: string }) {
+  const persona = await findEditablePersona(services.db, userId, input.personaId);
+  const earlier = await services.db.image.findFirst({ where: { id: input.imageId, ownerKind: PERSONA_IMAGE_OWNER, ownerId: persona.id } });
+  if (!earlier) throw notFound("Avatar");
+  await assertUnitIdle(services, persona, "avatar");
+  const current = await currentAvatar(services.db, persona.id);
+  const image = current?.id === earlier.id ? earlier : await copyAsNextVersion(services, earlier);
+  await services.db.persona.update({ where: { id: persona.id }, data: { updatedAt: new Date() } });
+  return { imageId: image.id, version: image.version };
 }
 
 /** The stages a run would read without doing them must already have a result. */

@@ -45,6 +45,8 @@ export const restoreVersionInput = personaInput.extend({
   withDependents: z.boolean().default(false),
 });
 
+export const restoreAvatarInput = personaInput.extend({ imageId: id });
+
 export const regenerateStageInput = personaInput.extend({
   stage: stageName,
   /** Redo the stages that read this one too (for stage 1: every other stage). */
