@@ -92,7 +92,12 @@ test("a persona from a picture fills in live, is edited, opened by a teammate, s
   await restoreAsk.getByRole("button", { name: "Only restore" }).click();
   await expect(strategy.getByRole("button", { name: "v3 ★" })).toBeVisible();
   await expect(strategy.getByText(/^v3 · restored/)).toBeVisible();
-  await expect(page.getByRole("listitem", { name: "Post 1" })).toContainText("v2");
+  const firstPost = page.getByRole("listitem", { name: "Post 1" });
+  await expect(firstPost).toContainText("v2");
+  await firstPost.getByRole("button", { name: "Earlier versions (1)" }).click();
+  await firstPost.getByRole("button", { name: "v1", exact: true }).click();
+  await firstPost.getByRole("button", { name: "Restore v1" }).click();
+  await expect(firstPost.getByText("v3 · restored")).toBeVisible();
 
   // An earlier avatar becomes the avatar again, as a new version.
   const avatar = page.getByRole("region", { name: "Avatar", exact: true });

@@ -1,7 +1,7 @@
 // Stopping a running batch of personas, and bringing back an earlier version of a stage, through
 // the persona router on a real engine. A cancelled batch keeps what it finished, calls the provider
 // no more, and can be retried; a restored version becomes the new current one, and the stages that
-// read it are generated again only when asked; an earlier avatar comes back as the next version. Who may: the batch's creator and team managers;
+// read it are generated again only when asked; an earlier post or avatar comes back as the next version. Who may: the batch's creator and team managers;
 // a plain member is FORBIDDEN, a user of another team gets NOT_FOUND.
 import fs from "node:fs";
 import { afterAll, beforeAll } from "vitest";
@@ -181,6 +181,36 @@ describe("restoring an earlier version of a stage", () => {
       await expect(outsider.persona.restoreVersion({ personaId, stage: "core", version: 1, withDependents: true })).rejects.toMatchObject({ code: "NOT_FOUND" });
     }
     expect((await asAlice().persona.get({ personaId })).stages.core.versions).toHaveLength(2);
+  });
+});
+
+describe("restoring an earlier version of a post", () => {
+  test("lists the post's versions to every member and makes the chosen one current as a new version", async () => {
+    const created = await asAlice().persona.createFromDescription({ description: "Noor Haddad, 27, a street photographer in Amman", options: { postCount: 2, lorebookEntryCount: 1, avatar: false } });
+    await testServices.services.engine.waitForRun(created.runId);
+    const { personaId } = created;
+    const original = (await asAlice().persona.get({ personaId })).posts.items[1]!.current!.data;
+    await asAlice().persona.updatePost({ personaId, position: 1, data: { ...original, text: "Rewritten by hand." } });
+
+    const versions = await asCarol().persona.postVersions({ personaId, position: 1 });
+    expect(versions.map((version) => [version.version, version.origin, version.data.text])).toEqual([
+      [1, "generated", original.text],
+      [2, "edited", "Rewritten by hand."],
+    ]);
+    expect(await asAlice().persona.restorePost({ personaId, position: 1, version: 1 })).toMatchObject({ version: 3 });
+    const post = (await asAlice().persona.get({ personaId })).posts.items[1]!;
+    expect(post).toMatchObject({ versions: 3, current: { version: 3, origin: "restored", data: original } });
+    // The other post is untouched.
+    expect((await asAlice().persona.get({ personaId })).posts.items[0]!.versions).toBe(1);
+
+    await expect(asAlice().persona.restorePost({ personaId, position: 1, version: 9 })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(asAlice().persona.restorePost({ personaId, position: 5, version: 1 })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(asCarol().persona.restorePost({ personaId, position: 1, version: 2 })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    for (const outsider of [testServices.caller(bob), testServices.caller(bob, alice.teamId)]) {
+      await expect(outsider.persona.postVersions({ personaId, position: 1 })).rejects.toMatchObject({ code: "NOT_FOUND" });
+      await expect(outsider.persona.restorePost({ personaId, position: 1, version: 2 })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    }
+    expect((await asAlice().persona.get({ personaId })).posts.items[1]!.versions).toBe(3);
   });
 });
 

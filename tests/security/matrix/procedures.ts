@@ -104,6 +104,8 @@ export const PROCEDURES: Record<string, ProcedureCase> = {
   "persona.updateStage": { kind: "subject", input: (world) => ({ personaId: world.a.personaId, stage: "core", data: { ...core(world), name: "Stolen" } }), roles: managers },
   "persona.updatePost": { kind: "subject", input: (world) => ({ personaId: world.a.personaId, position: 0, data: post(world) }), roles: managers },
   "persona.restoreVersion": { kind: "subject", input: (world) => ({ personaId: world.a.personaId, stage: "core", version: 1 }), roles: managers },
+  "persona.postVersions": { kind: "subject", input: (world) => ({ personaId: world.a.personaId, position: 0 }), roles: everyone },
+  "persona.restorePost": { kind: "subject", input: (world) => ({ personaId: world.a.personaId, position: 0, version: 1 }), roles: managers },
   "persona.restoreAvatar": {
     kind: "subject",
     input: (world) => ({ personaId: world.a.personaId, imageId: world.a.avatarImageId }),

@@ -29,7 +29,7 @@ export const personaOptionsView = z.object({
   avatar: z.boolean(),
 });
 
-const versionView = <Data extends z.ZodType>(data: Data) => z.object({ version: z.number(), origin, createdAt: z.date(), data });
+export const versionView = <Data extends z.ZodType>(data: Data) => z.object({ version: z.number(), origin, createdAt: z.date(), data });
 
 const stageView = <Data extends z.ZodType>(data: Data) =>
   z.object({

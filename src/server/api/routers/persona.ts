@@ -6,7 +6,7 @@ import { z } from "zod";
 import { cancelBatch, createBatch, getBatch, listBatches, retryBatch } from "@/server/features/persona/batches";
 import { parseBatch } from "@/server/features/persona/batch-input";
 import { importCard } from "@/server/features/persona/cards/persona-cards";
-import { regenerateStage, restoreAvatar, restoreVersion, retryFailedStages, updatePost, updateStage } from "@/server/features/persona/persona-edits";
+import { regenerateStage, restoreAvatar, restorePost, restoreVersion, retryFailedStages, updatePost, updateStage } from "@/server/features/persona/persona-edits";
 import {
   batchInput,
   createBatchInput,
@@ -17,8 +17,10 @@ import {
   MAX_BATCH_PERSONAS,
   MAX_DESCRIPTION_CHARACTERS,
   personaInput,
+  postInput,
   regenerateStageInput,
   restoreAvatarInput,
+  restorePostInput,
   restoreVersionInput,
   retryFailedInput,
   shareLinkInput,
@@ -28,8 +30,9 @@ import {
   updateStageInput,
 } from "@/server/features/persona/persona-input";
 import type { PersonaServices } from "@/server/features/persona/persona-runs";
-import { getPersona } from "@/server/features/persona/persona-view";
+import { getPersona, getPostVersions } from "@/server/features/persona/persona-view";
 import { cancelPersonaRun, createFromDescription, createFromPicture, deletePersona, listPersonas } from "@/server/features/persona/personas";
+import { postSchema } from "@/server/features/persona/schemas";
 import { createShareLink, listShareLinks, readSharedPersona, revokeShareLink } from "@/server/features/persona/share-links";
 import { STAGE_LABEL, STAGE_NEEDS, STAGE_NUMBER, STAGES } from "@/server/features/persona/stages";
 import { getTeamSettings, setTeamSettings } from "@/server/features/persona/team-settings";
@@ -48,6 +51,7 @@ import {
   runStarted,
   savedVersion,
   shareLinkView,
+  versionView,
   sharedPersonaView,
   teamSettingsView,
 } from "./persona-outputs";
@@ -163,6 +167,17 @@ export function createPersonaRouter(getServices: () => PersonaServices) {
       .input(restoreVersionInput)
       .output(restoredVersion)
       .mutation(({ ctx, input }) => restoreVersion(getServices(), ctx.user.id, input)),
+
+    /** Every version of one post (the persona's page loads them when asked). */
+    postVersions: protectedProcedure
+      .input(postInput)
+      .output(z.array(versionView(postSchema)))
+      .query(({ ctx, input }) => getPostVersions(getServices(), ctx.user.id, input)),
+
+    restorePost: protectedProcedure
+      .input(restorePostInput)
+      .output(savedVersion)
+      .mutation(({ ctx, input }) => restorePost(getServices(), ctx.user.id, input)),
 
     /** An earlier avatar becomes the avatar again (stored as the next version). */
     restoreAvatar: protectedProcedure

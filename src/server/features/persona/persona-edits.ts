@@ -74,6 +74,20 @@ export async function restoreVersion(
   return { ...saved, runId, stages: STAGES.filter((stage) => dependents.has(stage)) };
 }
 
+/** Makes an earlier version of one post current again, as a new version with its data. */
+export async function restorePost(services: PersonaServices, userId: string, input: { personaId: string; position: number; version: number }) {
+  const persona = await findEditablePersona(services.db, userId, input.personaId);
+  const earlier =
+    input.position < persona.postCount
+      ? await services.db.personaPost.findUnique({
+          where: { personaId_position_version: { personaId: persona.id, position: input.position, version: input.version } },
+        })
+      : null;
+  if (!earlier) throw notFound("Version");
+  await assertUnitIdle(services, persona, postUnit(input.position));
+  return savePostVersion(services.db, input.position, { personaId: persona.id, data: earlier.data as Post, origin: "restored" });
+}
+
 /**
  * Makes an earlier avatar the persona's avatar again: it is stored once more as the next version
  * (the highest version is the avatar). The current avatar asked for again stays as it is.

@@ -45,6 +45,9 @@ export const restoreVersionInput = personaInput.extend({
   withDependents: z.boolean().default(false),
 });
 
+const postPosition = z.number().int().min(0).max(29);
+export const postInput = personaInput.extend({ position: postPosition });
+export const restorePostInput = postInput.extend({ version: z.number().int().min(1) });
 export const restoreAvatarInput = personaInput.extend({ imageId: id });
 
 export const regenerateStageInput = personaInput.extend({
