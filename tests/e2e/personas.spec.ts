@@ -234,8 +234,9 @@ test("a batch of descriptions shows every persona's stages and its counts, is ca
   await page.getByRole("button", { name: "Cancel batch" }).click();
   await expect(page.getByRole("button", { name: "Cancel batch" })).toHaveCount(0);
   await expect(page.locator('[data-testid="stage-cell"][data-status="cancelled"]').first()).toBeVisible();
+  await expect(page.getByTestId("batch-cancelled")).toBeVisible();
   await page.screenshot({ path: screenshotPath("persona-batch-cancelled"), fullPage: true });
-  await page.getByRole("button", { name: "Retry failed personas" }).click();
+  await page.getByRole("button", { name: /^(Retry failed|Resume cancelled) personas$/ }).click();
   await expect(page.getByTestId("batch-done")).toHaveText("3", { timeout: 120_000 });
   await expect(page.getByTestId("batch-failed")).toHaveText("0");
   await expect(page.locator('[data-testid="stage-cell"][data-status="succeeded"]')).toHaveCount(24);

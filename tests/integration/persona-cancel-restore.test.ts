@@ -99,7 +99,8 @@ describe("cancelling a batch", () => {
 
     const batch = await asAlice().persona.batches.get({ batchId });
     expect(batch.run?.status).toBe("cancelled");
-    expect(batch.counts).toMatchObject({ total: 3, done: 0, running: 0, failed: 3 });
+    expect(batch.counts).toMatchObject({ total: 3, done: 0, running: 0, failed: 0, cancelled: 3 });
+    expect(batch.personas.map((persona) => persona.state)).toEqual(["cancelled", "cancelled", "cancelled"]);
     // Every stage the run had not finished ends cancelled ("off" is the avatar, turned off for this batch).
     expect(new Set(batch.personas.flatMap((persona) => persona.grid.map((cell) => cell.status)))).toEqual(new Set(["cancelled", "off"]));
     expect(await database.db.personaStage.count({ where: { persona: { batchId } } })).toBe(0);
@@ -109,7 +110,7 @@ describe("cancelling a batch", () => {
     const retried = await asAlice().persona.batches.retryFailed({ batchId });
     expect(retried.personas).toBe(3);
     expect((await engine.waitForRun(retried.runId)).status).toBe("succeeded");
-    expect((await asAlice().persona.batches.get({ batchId })).counts).toMatchObject({ done: 3, failed: 0 });
+    expect((await asAlice().persona.batches.get({ batchId })).counts).toMatchObject({ done: 3, failed: 0, cancelled: 0 });
   });
 
   test("also stops a persona of the batch that was retried on its own", async () => {

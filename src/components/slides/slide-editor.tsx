@@ -108,7 +108,7 @@ export function SlideEditor({
         maxLength={limits.imagePrompt}
         error={errors.imagePrompt}
         hint={
-          promptWritten
+          promptWritten && values.imagePrompt === slide.imagePrompt
             ? "Written by the text model. Leave it as it is to have it written again from a new title or text; the deck's style is added to it."
             : "Leave it empty to have the text model write it from the title and text; the deck's style is added to it."
         }

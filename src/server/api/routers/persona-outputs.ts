@@ -133,7 +133,7 @@ export const batchView = z.object({
   source: z.enum(["description", "picture", "mixed"]),
   createdAt: z.date(),
   run: z.object({ id: z.string(), status: runStatus, counts: runCounts, startedAt: z.date().nullable(), endedAt: z.date().nullable() }).nullable(),
-  counts: z.object({ total: z.number(), done: z.number(), failed: z.number(), running: z.number(), pending: z.number() }),
+  counts: z.object({ total: z.number(), done: z.number(), failed: z.number(), cancelled: z.number(), running: z.number(), pending: z.number() }),
   estimatedMsLeft: z.number().nullable(),
   /** Whether the caller may cancel the batch (its creator, or a team owner or admin). */
   canCancel: z.boolean(),
@@ -142,7 +142,7 @@ export const batchView = z.object({
       id: z.string(),
       name: z.string(),
       source: z.enum(["description", "picture"]),
-      state: z.enum(["done", "failed", "running", "pending"]),
+      state: z.enum(["done", "failed", "cancelled", "running", "pending"]),
       canEdit: z.boolean(),
       avatarImageId: z.string().nullable(),
       grid: z.array(gridCell),

@@ -74,12 +74,14 @@ async function findBatch(db: Database, userId: string, batchId: string) {
   return batch;
 }
 
-type PersonaState = "done" | "failed" | "running" | "pending";
+type PersonaState = "done" | "failed" | "cancelled" | "running" | "pending";
 
 function personaState(grid: Array<{ status: string }>): PersonaState {
   const has = (...statuses: string[]) => grid.some((cell) => statuses.includes(cell.status));
   if (has("queued", "running")) return "running";
-  if (has("failed", "skipped", "cancelled")) return "failed";
+  if (has("failed", "skipped")) return "failed";
+  // Stopped by a cancel, not broken: said apart from failed, and retried the same way.
+  if (has("cancelled")) return "cancelled";
   return has("not-started") ? "pending" : "done";
 }
 
@@ -118,7 +120,7 @@ export async function getBatch(services: PersonaServices, userId: string, batchI
     source: batch.source as "description" | "picture" | "mixed",
     createdAt: batch.createdAt,
     run: run ? { id: run.id, status: run.status as RunStatus, counts: run.counts, startedAt: run.startedAt, endedAt: run.endedAt } : null,
-    counts: { total: entries.length, done: count("done"), failed: count("failed"), running: count("running"), pending: count("pending") },
+    counts: { total: entries.length, done: count("done"), failed: count("failed"), cancelled: count("cancelled"), running: count("running"), pending: count("pending") },
     estimatedMsLeft,
     canCancel: canEditPersona(role, userId, batch),
     personas: entries,
