@@ -52,8 +52,8 @@ export function SlideArrangeControls({
         →
       </Button>
       <Button
-        variant="ghost"
-        className="px-2 py-1 text-xs text-red-700"
+        variant="danger"
+        className="border-transparent px-2 py-1 text-xs"
         pending={remove.isPending}
         disabled={slideCount === 1 || removeBlocked !== null}
         title={slideCount === 1 ? "A deck needs at least 1 slide" : (removeBlocked ?? "Remove this slide and its images")}
