@@ -14,7 +14,7 @@ const launchSlides = [
   { title: "Thank you", prompt: "A paper boat on calm water at sunrise, wide shot" },
 ];
 
-test("a pasted 8-slide outline renders live at 16:9; slide 3 is regenerated with a new prompt; the PPTX has 8 slides", async ({ page }, testInfo) => {
+test("a pasted 8-slide outline renders live at 16:9; slide 3 is edited and regenerated with its new prompt; the PPTX has 8 slides", async ({ page }, testInfo) => {
   test.setTimeout(120_000);
   await signedInAsNewUser(page, "Ines");
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Decks" }).click();
@@ -42,11 +42,23 @@ test("a pasted 8-slide outline renders live at 16:9; slide 3 is regenerated with
   await expect(cards.nth(7).getByTestId("slide-prompt")).toHaveText("A paper boat on calm water at sunrise, wide shot");
   await page.screenshot({ path: screenshotPath("deck-done"), fullPage: true });
 
-  // Slide 3 alone is rendered again, with an edited prompt; its first version stays.
-  const third = page.getByRole("listitem", { name: "Slide 3: Our product" });
-  await third.getByRole("button", { name: "Edit prompt" }).click();
-  await third.getByRole("textbox", { name: "Image prompt" }).fill("A single glowing slide projector in a dark room, beams of coloured light");
-  await third.getByRole("button", { name: "Regenerate with this prompt" }).click();
+  // Slide 3 is edited after the deck was made: an empty title is refused beside the field; the saved
+  // slide offers to render its picture again, alone, with the new prompt; its first version stays.
+  await cards.nth(2).getByRole("button", { name: "Edit slide" }).click();
+  const editor = cards.nth(2).getByRole("form", { name: "Edit slide 3" });
+  await editor.getByLabel("Title").fill("   ");
+  await editor.getByRole("button", { name: "Save", exact: true }).click();
+  await expect(editor.getByRole("alert")).toHaveText("Every slide needs a title");
+  await editor.getByLabel("Title").fill("Our product, in one picture");
+  await expect(editor.getByRole("alert")).toHaveCount(0);
+  await editor.getByLabel("Text", { exact: true }).fill("One style for every slide, rendered in batches.");
+  await editor.getByLabel("Image prompt").fill("A single glowing slide projector in a dark room, beams of coloured light");
+  await page.screenshot({ path: screenshotPath("deck-slide-editing"), fullPage: true });
+  await editor.getByRole("button", { name: "Save", exact: true }).click();
+  const third = page.getByRole("listitem", { name: "Slide 3: Our product, in one picture" });
+  await expect(third.getByRole("status")).toContainText("Saved. The picture was made from the slide as it was before");
+  await expect(third.getByText("One style for every slide, rendered in batches.")).toBeVisible();
+  await third.getByRole("button", { name: "Regenerate slide 3" }).click();
   await expect(third.getByRole("button", { name: "v2 ★" })).toBeVisible({ timeout: 30_000 });
   await expect(third.getByTestId("slide-prompt")).toHaveText("A single glowing slide projector in a dark room, beams of coloured light");
   await expect(page.getByTestId("deck-run-done")).toHaveText("1/1 slide done");
@@ -171,7 +183,7 @@ test("with one run at a time, a second deck shows its place in line and starts w
   expect(refused.status()).toBe(401);
 });
 
-test("a deck cancelled halfway keeps its finished slides and resumes only the cancelled ones", async ({ page }) => {
+test("a deck cancelled halfway keeps its finished slides and resumes only the cancelled ones; slides are added, moved and removed", async ({ page }) => {
   test.setTimeout(90_000);
   await signedInAsNewUser(page, "Tomas");
   await createDeckFromOutline(page, { outline: markdownOutline(launchSlides.slice(0, 6)), slideCount: 6, workers: 1 });
@@ -189,4 +201,24 @@ test("a deck cancelled halfway keeps its finished slides and resumes only the ca
   await expect(page.getByTestId("deck-run-status")).toHaveText("Done", { timeout: 60_000 });
   await expect(cards.locator("img")).toHaveCount(6);
   await expect(cards.getByRole("button", { name: /^v2/ })).toHaveCount(0);
+
+  // Slides are added, moved and removed after the deck was made; a new slide renders when asked.
+  await page.getByRole("button", { name: "Add a slide" }).click();
+  const added = page.getByRole("form", { name: "New slide" });
+  await added.getByLabel("Title").fill("Questions");
+  await added.getByLabel("Text", { exact: true }).fill("Ask us anything.");
+  await added.getByRole("button", { name: "Add slide" }).click();
+  await expect(cards).toHaveCount(7);
+  await expect(cards.nth(6)).toHaveAccessibleName("Slide 7: Questions");
+  await expect(cards.nth(6).getByTestId("slide-state")).toHaveText("Not rendered");
+  await page.getByRole("button", { name: "Move slide 7 earlier" }).click();
+  await expect(cards.nth(5)).toHaveAccessibleName("Slide 6: Questions");
+  await page.getByRole("button", { name: "Render 1 missing slide" }).click();
+  await expect(page.getByTestId("deck-run-status")).toHaveText("Done", { timeout: 30_000 });
+  await expect(cards.locator("img")).toHaveCount(7);
+  page.once("dialog", (dialog) => void dialog.accept());
+  await cards.nth(5).getByRole("button", { name: "Remove" }).click();
+  await expect(cards).toHaveCount(6);
+  await expect(page.getByRole("listitem", { name: /Questions/ })).toHaveCount(0);
+  await page.screenshot({ path: screenshotPath("deck-arranged"), fullPage: true });
 });

@@ -82,6 +82,31 @@ test("a persona from a picture fills in live, is edited, opened by a teammate, s
   await expect(page.getByRole("listitem", { name: "Post 1" })).toContainText("v2", { timeout: 30_000 });
   await expect(page.getByTestId("run-status")).toHaveText("Done", { timeout: 30_000 });
   await expect(core.getByRole("button", { name: "v2 ★" })).toBeVisible();
+
+  // An earlier version comes back as a new one; the posts made from the current one stay unless asked.
+  await strategy.getByRole("button", { name: "v1", exact: true }).click();
+  await strategy.getByRole("button", { name: "Restore v1" }).click();
+  const restoreAsk = strategy.getByRole("group", { name: "Restore Posting strategy v1" });
+  await expect(restoreAsk).toContainText("Example posts reads Posting strategy");
+  await page.screenshot({ path: screenshotPath("persona-restore-ask") });
+  await restoreAsk.getByRole("button", { name: "Only restore" }).click();
+  await expect(strategy.getByRole("button", { name: "v3 ★" })).toBeVisible();
+  await expect(strategy.getByText(/^v3 · restored/)).toBeVisible();
+  const firstPost = page.getByRole("listitem", { name: "Post 1" });
+  await expect(firstPost).toContainText("v2");
+  await firstPost.getByRole("button", { name: "Earlier versions (1)" }).click();
+  await firstPost.getByRole("button", { name: "v1", exact: true }).click();
+  await firstPost.getByRole("button", { name: "Restore v1" }).click();
+  await expect(firstPost.getByText("v3 · restored")).toBeVisible();
+
+  // An earlier avatar becomes the avatar again, as a new version.
+  const avatar = page.getByRole("region", { name: "Avatar", exact: true });
+  await avatar.getByRole("button", { name: "Regenerate avatar" }).click();
+  await expect(avatar.getByRole("button", { name: "Avatar version 2 (current)" })).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByTestId("run-status")).toHaveText("Done", { timeout: 30_000 });
+  await avatar.getByRole("button", { name: "Avatar version 1" }).click();
+  await avatar.getByRole("button", { name: "Make this the avatar" }).click();
+  await expect(avatar.getByRole("button", { name: "Avatar version 3 (current)" })).toBeVisible();
   const personaUrl = page.url();
 
   // A teammate opens it from the team's persona list, read-only.
@@ -164,7 +189,7 @@ test("a persona from a picture fills in live, is edited, opened by a teammate, s
   await page.screenshot({ path: screenshotPath("persona-imported"), fullPage: true });
 });
 
-test("a batch of descriptions shows every persona's stages and its counts; mature content follows the team setting", async ({ page }) => {
+test("a batch of descriptions shows every persona's stages and its counts, is cancelled and retried; mature content follows the team setting", async ({ page }) => {
   test.setTimeout(150_000);
   await signedInAsNewUser(page, "Ottilie");
 
@@ -203,6 +228,15 @@ test("a batch of descriptions shows every persona's stages and its counts; matur
   await expect(rows.first().getByTestId("stage-cell")).toHaveCount(8);
   await expect(page.getByTestId("batch-time")).toBeVisible();
   await page.screenshot({ path: screenshotPath("persona-batch-running"), fullPage: true });
+
+  // Cancelled halfway, the batch keeps what it finished; the rest comes back with a retry.
+  page.once("dialog", (dialog) => void dialog.accept());
+  await page.getByRole("button", { name: "Cancel batch" }).click();
+  await expect(page.getByRole("button", { name: "Cancel batch" })).toHaveCount(0);
+  await expect(page.locator('[data-testid="stage-cell"][data-status="cancelled"]').first()).toBeVisible();
+  await expect(page.getByTestId("batch-cancelled")).toBeVisible();
+  await page.screenshot({ path: screenshotPath("persona-batch-cancelled"), fullPage: true });
+  await page.getByRole("button", { name: /^(Retry failed|Resume cancelled) personas$/ }).click();
   await expect(page.getByTestId("batch-done")).toHaveText("3", { timeout: 120_000 });
   await expect(page.getByTestId("batch-failed")).toHaveText("0");
   await expect(page.locator('[data-testid="stage-cell"][data-status="succeeded"]')).toHaveCount(24);

@@ -118,7 +118,7 @@ describe("a batch run against the fake provider server", () => {
     expect(fake.peakInFlight()).toBe(MAX_CONCURRENT);
 
     const batch = await caller.persona.batches.get({ batchId });
-    expect(batch.counts).toEqual({ total: 20, done: 20, failed: 0, running: 0, pending: 0 });
+    expect(batch.counts).toEqual({ total: 20, done: 20, failed: 0, cancelled: 0, running: 0, pending: 0 });
     expect(batch.run).toMatchObject({ id: runId, status: "succeeded" });
     expect(batch.personas.map((persona) => persona.id)).toEqual(personaIds);
     for (const persona of batch.personas) {

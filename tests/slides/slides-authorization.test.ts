@@ -58,6 +58,9 @@ function deckCalls(caller: () => SlidesCaller): Array<[string, () => Promise<unk
   return [
     ["slides.get", () => slides().get({ deckId: ids().deckId })],
     ["slides.updateSlide", () => slides().updateSlide({ ...ids(), title: "Stolen" })],
+    ["slides.addSlide", () => slides().addSlide({ deckId: ids().deckId, title: "Planted" })],
+    ["slides.removeSlide", () => slides().removeSlide({ deckId: ids().deckId, slideId: ids().slideId })],
+    ["slides.moveSlide", () => slides().moveSlide({ deckId: ids().deckId, slideId: ids().slideId, position: 1 })],
     ["slides.regenerateSlide", () => slides().regenerateSlide({ ...ids(), imagePrompt: "a stolen prompt" })],
     ["slides.setCurrentImage", () => slides().setCurrentImage(ids())],
     ["slides.retryFailed", () => slides().retryFailed({ deckId: ids().deckId })],

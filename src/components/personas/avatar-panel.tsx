@@ -1,10 +1,13 @@
 "use client";
 // Stage 8 on the persona page: the avatar rendered from the visual profile's prompt, its earlier
-// renders, and rendering it again.
+// renders (one can become the avatar again, as a new version), and rendering it again.
+import { useMutation } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { FormError } from "@/components/ui/field";
 import { PersonaIcon } from "@/components/ui/icons";
+import { useTRPC } from "@/trpc/react";
+import { messageOf } from "./persona-errors";
 import { StageSection, useRegenerateStage, type StagePanelProps } from "./stage-panel";
 
 export function AvatarPanel({
@@ -14,7 +17,11 @@ export function AvatarPanel({
   onChanged,
 }: StagePanelProps) {
   const [viewedId, setViewedId] = useState<string | null>(null);
+  const trpc = useTRPC();
   const { regenerate, error, setError } = useRegenerateStage(onChanged);
+  const restore = useMutation(
+    trpc.persona.restoreAvatar.mutationOptions({ onSuccess: async () => (setViewedId(null), await onChanged()), onError: (failure) => setError(messageOf(failure)) }),
+  );
   const { avatar } = persona;
   useEffect(() => setViewedId(null), [avatar.imageId]);
   const shownId = viewedId ?? avatar.imageId;
@@ -78,6 +85,29 @@ export function AvatarPanel({
                   <img src={`/api/images/${version.imageId}?variant=thumbnail`} alt="" className="size-full object-cover" />
                 </button>
               ))}
+            </div>
+          ) : null}
+          {shown && shown.imageId !== avatar.imageId ? (
+            <div className="flex flex-wrap items-center gap-2">
+              <span className="text-stone-600">Viewing an earlier avatar (v{shown.version}).</span>
+              {persona.canEdit ? (
+                <Button
+                  variant="secondary"
+                  className="px-2 py-0.5 text-xs"
+                  onClick={() => {
+                    setError(null);
+                    restore.mutate({ personaId: persona.id, imageId: shown.imageId });
+                  }}
+                  pending={restore.isPending}
+                  disabled={busyReason !== null}
+                  title={busyReason ?? "It becomes the avatar again as a new version; the card exports use it"}
+                >
+                  Make this the avatar
+                </Button>
+              ) : null}
+              <Button variant="ghost" className="px-2 py-0.5 text-xs" onClick={() => setViewedId(null)}>
+                Back to current
+              </Button>
             </div>
           ) : null}
         </div>

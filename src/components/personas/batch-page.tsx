@@ -1,7 +1,7 @@
 "use client";
 // A batch's page: every persona's stage grid filling in live over Server-Sent Events (one run for
-// the whole batch), done / failed counts, about how long is left, and retries of the failed
-// personas all at once, one persona, or one stage.
+// the whole batch), done / failed counts, about how long is left, cancelling what still runs, and
+// retries of the failed (or cancelled) personas all at once, one persona, or one stage.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useCallback, useEffect, useRef, useState } from "react";
@@ -23,6 +23,7 @@ type Filter = "all" | Entry["state"];
 const STATE: Record<Entry["state"], { label: string; tone: string }> = {
   done: { label: "Done", tone: "bg-emerald-100 text-emerald-900" },
   failed: { label: "Failed", tone: "bg-red-100 text-red-800" },
+  cancelled: { label: "Cancelled", tone: "bg-stone-200 text-stone-700" },
   running: { label: "Running", tone: "bg-indigo-100 text-indigo-800" },
   pending: { label: "Pending", tone: "bg-stone-100 text-stone-700" },
 };
@@ -64,6 +65,7 @@ export function BatchPage({ batchId }: { batchId: string }) {
   const onError = (failure: unknown) => setError(messageOf(failure));
   const retryBatch = useMutation(trpc.persona.batches.retryFailed.mutationOptions({ onSuccess: changed, onError }));
   const retryPersona = useMutation(trpc.persona.retryFailed.mutationOptions({ onSuccess: changed, onError }));
+  const cancelBatch = useMutation(trpc.persona.batches.cancel.mutationOptions({ onSuccess: changed, onError }));
 
   if (batch.error) {
     return (
@@ -78,7 +80,9 @@ export function BatchPage({ batchId }: { batchId: string }) {
   const data = batch.data;
   const active = isActiveRun(progress.run?.status ?? data.run?.status);
   const shown = data.personas.filter((persona) => filter === "all" || persona.state === filter);
-  const canRetrySome = data.personas.some((persona) => persona.state === "failed" && persona.canEdit);
+  const retryable = (persona: Entry) => (persona.state === "failed" || persona.state === "cancelled") && persona.canEdit;
+  const canRetrySome = data.personas.some(retryable);
+  const anyFailed = data.personas.some((persona) => persona.state === "failed" && persona.canEdit);
 
   return (
     <div className="space-y-6">
@@ -95,9 +99,20 @@ export function BatchPage({ batchId }: { batchId: string }) {
           </h1>
           <p className="mt-1 text-sm text-stone-600">Started {data.createdAt.toLocaleString()} · one run for the whole batch, sharing the provider budget with everything else.</p>
         </div>
+        {active && data.canCancel ? (
+          <Button
+            variant="danger"
+            pending={cancelBatch.isPending}
+            onClick={() => {
+              if (window.confirm("Cancel this batch? Stages already done are kept; the rest stop and can be retried later.")) cancelBatch.mutate({ batchId });
+            }}
+          >
+            Cancel batch
+          </Button>
+        ) : null}
         {canRetrySome ? (
           <Button variant="secondary" onClick={() => retryBatch.mutate({ batchId })} pending={retryBatch.isPending} disabled={active} title={active ? BUSY : undefined}>
-            Retry failed personas
+            {anyFailed ? "Retry failed personas" : "Resume cancelled personas"}
           </Button>
         ) : null}
       </header>
@@ -106,7 +121,7 @@ export function BatchPage({ batchId }: { batchId: string }) {
       <FormError message={error} />
 
       <div role="group" aria-label="Show" className="flex flex-wrap gap-1 text-sm">
-        {(["all", "running", "failed", "done", "pending"] as const).map((value) => (
+        {(["all", "running", "failed", ...(data.counts.cancelled ? (["cancelled"] as const) : []), "done", "pending"] as const).map((value) => (
           <button
             key={value}
             type="button"
@@ -150,7 +165,7 @@ export function BatchPage({ batchId }: { batchId: string }) {
                 }
               />
             </div>
-            {persona.state === "failed" && persona.canEdit ? (
+            {retryable(persona) ? (
               <Button
                 variant="secondary"
                 className="px-3 py-1 text-xs"
@@ -159,7 +174,7 @@ export function BatchPage({ batchId }: { batchId: string }) {
                 disabled={active}
                 title={active ? BUSY : undefined}
               >
-                Retry persona
+                {persona.state === "cancelled" ? "Resume persona" : "Retry persona"}
               </Button>
             ) : null}
           </li>
@@ -182,7 +197,7 @@ function BatchProgress({ batch }: { batch: Batch }) {
     return () => clearInterval(timer);
   }, [active]);
   const { counts } = batch;
-  const finished = counts.done + counts.failed;
+  const finished = counts.done + counts.failed + counts.cancelled;
   const percent = counts.total ? Math.round((finished / counts.total) * 100) : 0;
   const left = batch.estimatedMsLeft === null ? null : Math.max(0, batch.estimatedMsLeft - (now - received));
   const run = batch.run;
@@ -193,6 +208,7 @@ function BatchProgress({ batch }: { batch: Batch }) {
       <dl className="mb-3 flex flex-wrap gap-x-8 gap-y-2 text-sm">
         <Count label="Done" value={counts.done} testId="batch-done" />
         <Count label="Failed" value={counts.failed} testId="batch-failed" />
+        {counts.cancelled ? <Count label="Cancelled" value={counts.cancelled} testId="batch-cancelled" /> : null}
         <Count label="Running" value={counts.running} />
         <Count label="Pending" value={counts.pending} />
         <div>

@@ -1,14 +1,14 @@
 "use client";
-// Stage 3 on the persona page: the example posts one by one, each editable (saved as a new version)
-// and regenerated alone, or all of them again.
+// Stage 3 on the persona page: the example posts one by one, each editable (saved as a new version),
+// with its earlier versions to view and restore, and regenerated alone, or all of them again.
 import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { FormError } from "@/components/ui/field";
 import { useTRPC } from "@/trpc/react";
 import { FieldsEditor, type FieldError } from "./fields-editor";
-import { FieldsView } from "./fields-view";
 import { fieldErrorOf, messageOf } from "./persona-errors";
+import { PostVersions } from "./post-versions";
 import { cleanValue, STAGE_FIELDS, type PersonaView, type PostData, type StageValue } from "./stage-fields";
 import { RegenerateControl, StageSection, useRegenerateStage, type StagePanelProps } from "./stage-panel";
 
@@ -152,7 +152,7 @@ function PostCard({
         </form>
       ) : (
         <>
-          {post.current ? <FieldsView fields={fields} value={post.current.data as StageValue} /> : null}
+          {post.current ? <PostVersions persona={persona} post={{ ...post, current: post.current }} busyReason={busyReason} onChanged={onChanged} /> : null}
           {persona.canEdit && busyReason === null ? (
             <div className="mt-auto flex flex-wrap gap-2">
               {post.current ? (

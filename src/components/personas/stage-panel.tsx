@@ -1,7 +1,7 @@
 "use client";
 // One stage of a persona on its page: its status, its current result as fields, an edit form that
-// saves a new version, earlier versions to view and restore, and "Regenerate stage", which offers
-// to redo the stages that read this one.
+// saves a new version, earlier versions to view and restore, and "Regenerate stage"; restoring and
+// regenerating both offer to redo the stages that read this one.
 import { useMutation } from "@tanstack/react-query";
 import { useState, type ReactNode } from "react";
 import { Button } from "@/components/ui/button";
@@ -239,7 +239,16 @@ export function ObjectStagePanel({
               onView={setViewedVersion}
               restore={
                 persona.canEdit && viewed && current && viewed.version !== current.version
-                  ? { pending: restore.isPending, disabledReason: busyReason, onRestore: () => restore.mutate({ personaId: persona.id, stage, version: viewed.version }) }
+                  ? {
+                      label: cell.label,
+                      dependents: dependents.map((dependent) => dependent.label),
+                      pending: restore.isPending,
+                      disabledReason: busyReason,
+                      onRestore: (withDependents) => {
+                        setError(null);
+                        restore.mutate({ personaId: persona.id, stage, version: viewed.version, withDependents });
+                      },
+                    }
                   : null
               }
             />
@@ -261,8 +270,9 @@ function Versions({
   currentVersion: number | null;
   viewedVersion: number | null;
   onView: (version: number) => void;
-  restore: { pending: boolean; disabledReason: string | null; onRestore: () => void } | null;
+  restore: { label: string; dependents: string[]; pending: boolean; disabledReason: string | null; onRestore: (withDependents: boolean) => void } | null;
 }) {
+  const [asking, setAsking] = useState(false);
   return (
     <div className="mt-4 flex flex-wrap items-center gap-1.5 border-t border-stone-100 pt-3 text-xs" role="group" aria-label="Versions">
       <span className="mr-1 text-stone-500">Versions</span>
@@ -286,19 +296,59 @@ function Versions({
             <Button
               variant="secondary"
               className="px-2 py-0.5 text-xs"
-              onClick={restore.onRestore}
+              onClick={() => (restore.dependents.length ? setAsking(true) : restore.onRestore(false))}
               pending={restore.pending}
-              disabled={restore.disabledReason !== null}
+              disabled={restore.disabledReason !== null || asking}
               title={restore.disabledReason ?? undefined}
             >
               Restore v{viewedVersion}
             </Button>
           ) : null}
-          <Button variant="ghost" className="px-2 py-0.5 text-xs" onClick={() => onView(currentVersion ?? viewedVersion)}>
+          <Button
+            variant="ghost"
+            className="px-2 py-0.5 text-xs"
+            onClick={() => {
+              setAsking(false);
+              onView(currentVersion ?? viewedVersion);
+            }}
+          >
             Back to current
           </Button>
+          {restore && asking ? <RestoreQuestion restore={restore} version={viewedVersion} onDone={() => setAsking(false)} /> : null}
         </>
       ) : null}
+    </div>
+  );
+}
+
+/** Restoring a version others were made from: regenerate them from it too, or keep them as they are. */
+function RestoreQuestion({
+  restore,
+  version,
+  onDone,
+}: {
+  restore: { label: string; dependents: string[]; onRestore: (withDependents: boolean) => void };
+  version: number;
+  onDone: () => void;
+}) {
+  const { label, dependents } = restore;
+  const one = dependents.length === 1;
+  return (
+    <div role="group" aria-label={`Restore ${label} v${version}`} className="mt-2 basis-full rounded-xl border border-indigo-200 bg-indigo-50 p-3 text-sm text-stone-800">
+      <p>
+        v{version} becomes the current {label} as a new version. {dependents.join(", ")} {one ? "reads" : "read"} {label} and {one ? "was" : "were"} made from
+        the version current now: regenerate {one ? "it" : "them"} from v{version} too, or keep {one ? "it" : "them"} as {one ? "it is" : "they are"}? Earlier results stay as
+        versions.
+      </p>
+      <div className="mt-2 flex flex-wrap gap-2">
+        <Button onClick={() => (onDone(), restore.onRestore(true))}>Restore and regenerate {one ? "it" : `these ${dependents.length} stages`}</Button>
+        <Button variant="secondary" onClick={() => (onDone(), restore.onRestore(false))}>
+          Only restore
+        </Button>
+        <Button variant="ghost" onClick={onDone}>
+          Cancel
+        </Button>
+      </div>
     </div>
   );
 }

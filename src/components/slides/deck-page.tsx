@@ -8,6 +8,7 @@ import { FormError } from "@/components/ui/field";
 import { useTRPC } from "@/trpc/react";
 import { aspectRatioLabels, presetLabel } from "./deck-format";
 import { DeckProgress } from "./deck-progress";
+import { AddSlide } from "./slide-arrange";
 import { SlideCard } from "./slide-card";
 import { currentTask } from "./slide-task";
 
@@ -106,6 +107,8 @@ export function DeckPage({ deckId }: { deckId: string }) {
   const withoutImage = data.slides.filter((slide) => !slide.currentImageId).length;
   const canRetry = !active && (failedInRun > 0 || withoutImage > 0);
   const hasImages = data.slides.some((slide) => slide.currentImageId);
+  // The server's limits; until they load, the same numbers it would apply.
+  const limits = options.data?.limits ?? { slides: 100, slideTitle: 200, slideText: 4000, imagePrompt: 2000 };
 
   return (
     <div className="space-y-8">
@@ -174,12 +177,14 @@ export function DeckPage({ deckId }: { deckId: string }) {
             promptTask={progress.tasks.get(`prompt:${slide.id}`) ?? null}
             imageTask={progress.tasks.get(`image:${slide.id}`) ?? null}
             maxAttempts={options.data?.maxAttempts ?? 4}
-            maxPromptLength={options.data?.limits.imagePrompt ?? 2000}
+            limits={limits}
+            slideCount={data.slides.length}
             runActive={active}
             onChanged={afterChange}
           />
         ))}
       </ol>
+      <AddSlide deckId={deckId} limits={limits} full={data.slides.length >= limits.slides} onAdded={afterChange} />
     </div>
   );
 }

@@ -1,6 +1,6 @@
 "use client";
 import { useMutation } from "@tanstack/react-query";
-import { useState, type FormEvent } from "react";
+import { useState } from "react";
 import { ImageFrame, ImageLightbox, ImageParameters, ImageVersions, renderRows } from "@/components/images/image-versions";
 import { useViewedImage } from "@/components/images/use-viewed-image";
 import type { LiveTask } from "@/components/runs/use-run-progress";
@@ -9,6 +9,8 @@ import { FormError } from "@/components/ui/field";
 import { useTRPC } from "@/trpc/react";
 import type { RouterOutputs } from "@/trpc/router-types";
 import { aspectClass } from "./deck-format";
+import { SlideArrangeControls } from "./slide-arrange";
+import { changesOf, serverFieldErrors, SlideEditor, type SlideFieldErrors, type SlideLimits, type SlideWords } from "./slide-editor";
 import { SlideState } from "./slide-state";
 import { currentTask, slideProblem } from "./slide-task";
 
@@ -22,7 +24,8 @@ export function SlideCard({
   promptTask,
   imageTask,
   maxAttempts,
-  maxPromptLength,
+  limits,
+  slideCount,
   runActive,
   onChanged,
 }: {
@@ -32,7 +35,8 @@ export function SlideCard({
   promptTask: LiveTask | null;
   imageTask: LiveTask | null;
   maxAttempts: number;
-  maxPromptLength: number;
+  limits: SlideLimits;
+  slideCount: number;
   runActive: boolean;
   onChanged: () => Promise<void>;
 }) {
@@ -40,16 +44,21 @@ export function SlideCard({
   const [editing, setEditing] = useState(false);
   const [enlarged, setEnlarged] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [fieldErrors, setFieldErrors] = useState<SlideFieldErrors>({});
+  /** After a save that changed what the picture is made from: offer to render it again. */
+  const [offerRegenerate, setOfferRegenerate] = useState(false);
   const onError = (failure: { message: string }) => setError(failure.message);
   const regenerate = useMutation(
     trpc.slides.regenerateSlide.mutationOptions({
       onSuccess: async () => {
         setEditing(false);
+        setOfferRegenerate(false);
         await onChanged();
       },
       onError,
     }),
   );
+  const update = useMutation(trpc.slides.updateSlide.mutationOptions());
   const makeCurrent = useMutation(
     trpc.slides.setCurrentImage.mutationOptions({
       onSuccess: async () => {
@@ -66,6 +75,28 @@ export function SlideCard({
   const working = currentTask(promptTask, imageTask);
   const busy = working !== null && ["running", "retrying", "waiting"].includes(working.task.status);
   const problem = slideProblem(promptTask, imageTask, slide.error);
+  // The run reads the slide when its turn comes: until then it cannot change (the server says so too).
+  const stillToRender = runActive && working !== null && !["succeeded", "failed", "cancelled", "skipped"].includes(working.task.status);
+  const editBlocked = stillToRender ? "This slide is still to render in the current run: edit it once its image is done, or cancel the run" : null;
+  const regenerateBlocked = runActive ? "Wait for the current run to end" : null;
+
+  async function save(values: SlideWords, thenRegenerate: boolean) {
+    setError(null);
+    setFieldErrors({});
+    const changes = changesOf(slide, values);
+    try {
+      if (Object.keys(changes).length) await update.mutateAsync({ deckId, slideId: slide.id, ...changes });
+      setEditing(false);
+      if (thenRegenerate) regenerate.mutate({ deckId, slideId: slide.id });
+      // The picture was made from the old words or prompt: say so, and offer to render it again.
+      else setOfferRegenerate(slide.images.length > 0 && Object.keys(changes).length > 0);
+      await onChanged();
+    } catch (failure) {
+      const errors = serverFieldErrors(failure);
+      setFieldErrors(errors);
+      setError(Object.keys(errors).length ? null : (failure as { message: string }).message);
+    }
+  }
 
   return (
     <li className="flex flex-col overflow-hidden rounded-2xl border border-stone-200 bg-white shadow-sm" data-testid="slide-card" aria-label={label}>
@@ -100,15 +131,21 @@ export function SlideCard({
         ) : null}
 
         {editing ? (
-          <PromptEditor
+          <SlideEditor
             slide={slide}
-            maxLength={maxPromptLength}
-            pending={regenerate.isPending}
-            onSubmit={(imagePrompt) => {
+            formLabel={`Edit slide ${slide.position}`}
+            promptWritten={slide.promptWritten}
+            limits={limits}
+            pending={update.isPending || regenerate.isPending}
+            regenerateBlocked={regenerateBlocked}
+            fieldErrors={fieldErrors}
+            formError={error}
+            onSave={(values, thenRegenerate) => void save(values, thenRegenerate)}
+            onCancel={() => {
+              setEditing(false);
               setError(null);
-              regenerate.mutate({ deckId, slideId: slide.id, imagePrompt });
+              setFieldErrors({});
             }}
-            onCancel={() => setEditing(false)}
           />
         ) : (
           <div className="rounded-xl bg-stone-50 p-3 text-sm">
@@ -122,18 +159,42 @@ export function SlideCard({
           </div>
         )}
 
-        <FormError message={error} />
+        {!editing ? <FormError message={error} /> : null}
+
+        {offerRegenerate && !editing ? (
+          <div role="status" className="rounded-xl border border-indigo-200 bg-indigo-50 p-3 text-sm text-stone-800">
+            <p>Saved. The picture was made from the slide as it was before: regenerate it to match{regenerateBlocked ? " once the current run has ended" : ""}.</p>
+            <div className="mt-2 flex flex-wrap gap-2">
+              <Button
+                className="px-3 py-1.5"
+                onClick={() => regenerate.mutate({ deckId, slideId: slide.id })}
+                pending={regenerate.isPending}
+                disabled={regenerateBlocked !== null}
+                title={regenerateBlocked ?? undefined}
+              >
+                Regenerate slide {slide.position}
+              </Button>
+              <Button variant="ghost" className="px-3 py-1.5" onClick={() => setOfferRegenerate(false)}>
+                Keep this picture
+              </Button>
+            </div>
+          </div>
+        ) : null}
 
         {!editing ? (
           <div className="mt-auto flex flex-wrap items-center gap-2">
             <Button
               variant="secondary"
               className="px-3 py-1.5"
-              onClick={() => setEditing(true)}
-              disabled={runActive}
-              title={runActive ? "Wait for the current run to end" : undefined}
+              onClick={() => {
+                setError(null);
+                setOfferRegenerate(false);
+                setEditing(true);
+              }}
+              disabled={editBlocked !== null}
+              title={editBlocked ?? undefined}
             >
-              Edit prompt
+              Edit slide
             </Button>
             <Button
               variant="secondary"
@@ -143,11 +204,19 @@ export function SlideCard({
                 regenerate.mutate({ deckId, slideId: slide.id });
               }}
               pending={regenerate.isPending}
-              disabled={runActive}
-              title={runActive ? "Wait for the current run to end" : undefined}
+              disabled={regenerateBlocked !== null}
+              title={regenerateBlocked ?? undefined}
             >
-              Regenerate
+              {slide.images.length > 0 ? "Regenerate" : "Render"}
             </Button>
+            <SlideArrangeControls
+              deckId={deckId}
+              slide={slide}
+              slideCount={slideCount}
+              removeBlocked={editBlocked}
+              onChanged={onChanged}
+              onError={setError}
+            />
           </div>
         ) : null}
 
@@ -167,56 +236,6 @@ export function SlideCard({
 
       {enlarged && viewed ? <ImageLightbox image={viewed} title={`${slide.position}. ${slide.title}`} onClose={() => setEnlarged(false)} /> : null}
     </li>
-  );
-}
-
-function PromptEditor({
-  slide,
-  maxLength,
-  pending,
-  onSubmit,
-  onCancel,
-}: {
-  slide: Slide;
-  maxLength: number;
-  pending: boolean;
-  onSubmit: (imagePrompt: string) => void;
-  onCancel: () => void;
-}) {
-  const [prompt, setPrompt] = useState(slide.imagePrompt);
-  const [error, setError] = useState<string | null>(null);
-
-  function submit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const trimmed = prompt.trim();
-    if (!trimmed) return setError("The prompt cannot be empty.");
-    onSubmit(trimmed);
-  }
-
-  return (
-    <form onSubmit={submit} className="space-y-2" aria-label={`Edit the prompt of slide ${slide.position}`}>
-      <label className="block text-xs font-medium text-stone-600">
-        Image prompt
-        <textarea
-          value={prompt}
-          onChange={(event) => setPrompt(event.target.value)}
-          rows={5}
-          maxLength={maxLength}
-          autoFocus
-          className="mt-1 block w-full rounded-lg border border-stone-300 bg-white px-2 py-1.5 text-sm focus:border-accent focus:outline-none focus:ring-2 focus:ring-accent/30"
-        />
-      </label>
-      <p className="text-xs text-stone-500">The deck&apos;s style is added to it. The new image becomes a new version.</p>
-      <FormError message={error} />
-      <div className="flex flex-wrap gap-2">
-        <Button type="submit" pending={pending}>
-          Regenerate with this prompt
-        </Button>
-        <Button type="button" variant="ghost" onClick={onCancel}>
-          Cancel
-        </Button>
-      </div>
-    </form>
   );
 }
 

@@ -1,4 +1,4 @@
-import { useId, type InputHTMLAttributes, type SelectHTMLAttributes } from "react";
+import { useId, type InputHTMLAttributes, type SelectHTMLAttributes, type TextareaHTMLAttributes } from "react";
 
 const control =
   "block w-full rounded-lg border bg-white px-3 py-2 text-sm text-stone-900 shadow-sm placeholder:text-stone-400 focus:border-accent focus:outline-none focus:ring-2 focus:ring-accent/30";
@@ -19,6 +19,35 @@ export function TextField({ label, error, hint, className = "", ...props }: Fiel
         {label}
       </label>
       <input
+        id={id}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy}
+        className={`${control} ${error ? "border-red-400" : "border-stone-300"}`}
+        {...props}
+      />
+      {error ? (
+        <p id={`${id}-error`} className="mt-1 text-sm text-red-700" role="alert">
+          {error}
+        </p>
+      ) : hint ? (
+        <p id={`${id}-hint`} className="mt-1 text-xs text-stone-500">
+          {hint}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+/** TextField's multi-line sibling: the error under it, announced, and the hint otherwise. */
+export function TextAreaField({ label, error, hint, className = "", ...props }: FieldProps & TextareaHTMLAttributes<HTMLTextAreaElement>) {
+  const id = useId();
+  const describedBy = error ? `${id}-error` : hint ? `${id}-hint` : undefined;
+  return (
+    <div className={className}>
+      <label htmlFor={id} className="mb-1 block text-sm font-medium text-stone-700">
+        {label}
+      </label>
+      <textarea
         id={id}
         aria-invalid={error ? true : undefined}
         aria-describedby={describedBy}

@@ -104,6 +104,14 @@ export const PROCEDURES: Record<string, ProcedureCase> = {
   "persona.updateStage": { kind: "subject", input: (world) => ({ personaId: world.a.personaId, stage: "core", data: { ...core(world), name: "Stolen" } }), roles: managers },
   "persona.updatePost": { kind: "subject", input: (world) => ({ personaId: world.a.personaId, position: 0, data: post(world) }), roles: managers },
   "persona.restoreVersion": { kind: "subject", input: (world) => ({ personaId: world.a.personaId, stage: "core", version: 1 }), roles: managers },
+  "persona.postVersions": { kind: "subject", input: (world) => ({ personaId: world.a.personaId, position: 0 }), roles: everyone },
+  "persona.restorePost": { kind: "subject", input: (world) => ({ personaId: world.a.personaId, position: 0, version: 1 }), roles: managers },
+  "persona.restoreAvatar": {
+    kind: "subject",
+    input: (world) => ({ personaId: world.a.personaId, imageId: world.a.avatarImageId }),
+    mixed: (world) => [{ personaId: world.b.personaId, imageId: world.a.avatarImageId }],
+    roles: managers,
+  },
   "persona.regenerateStage": { kind: "subject", input: (world) => ({ personaId: world.a.personaId, stage: "book" }), roles: managers },
   // Nothing of the persona failed: "nothing to retry" for those who may change it.
   "persona.retryFailed": { kind: "subject", input: (world) => ({ personaId: world.a.personaId }), roles: { owner: "BAD_REQUEST", admin: "BAD_REQUEST", member: "FORBIDDEN" } },
@@ -115,6 +123,8 @@ export const PROCEDURES: Record<string, ProcedureCase> = {
   "persona.batches.get": { kind: "subject", input: (world) => ({ batchId: world.a.batchId }), roles: everyone },
   // Nothing of the batch failed: "nothing to retry" for everyone (a member would retry only their own).
   "persona.batches.retryFailed": { kind: "subject", input: (world) => ({ batchId: world.a.batchId }), roles: { owner: "BAD_REQUEST", admin: "BAD_REQUEST", member: "BAD_REQUEST" } },
+  // Cancelling a batch stops every persona it made: its creator (team A's owner here) and managers.
+  "persona.batches.cancel": { kind: "subject", input: (world) => ({ batchId: world.a.batchId }), roles: managers },
   "persona.shareLinks.create": { kind: "subject", input: (world) => ({ personaId: world.a.personaId }), roles: managers },
   "persona.shareLinks.list": { kind: "subject", input: (world) => ({ personaId: world.a.personaId }), roles: everyone },
   "persona.shareLinks.revoke": {
@@ -143,6 +153,21 @@ export const PROCEDURES: Record<string, ProcedureCase> = {
     kind: "subject",
     input: (world) => ({ deckId: world.a.deckId, slideId: world.a.slideId, title: "Stolen" }),
     mixed: (world) => [{ deckId: world.b.deckId, slideId: world.a.slideId, title: "Stolen" }],
+    roles: everyone,
+  },
+  "slides.addSlide": { kind: "subject", input: (world) => ({ deckId: world.a.deckId, title: "Added", text: "A slide added later." }), roles: everyone },
+  "slides.removeSlide": {
+    kind: "subject",
+    input: (world) => ({ deckId: world.a.deckId, slideId: world.a.slideId }),
+    mixed: (world) => [{ deckId: world.b.deckId, slideId: world.a.slideId }],
+    // A removed slide is gone: each member removes a slide of their own spare deck.
+    memberInput: (world, role) => ({ deckId: world.spare[role].deckId, slideId: world.spare[role].slideId }),
+    roles: everyone,
+  },
+  "slides.moveSlide": {
+    kind: "subject",
+    input: (world) => ({ deckId: world.a.deckId, slideId: world.a.slideId, position: 1 }),
+    mixed: (world) => [{ deckId: world.b.deckId, slideId: world.a.slideId, position: 0 }],
     roles: everyone,
   },
   "slides.regenerateSlide": {

@@ -44,6 +44,8 @@ export interface Spare {
   projectId: string;
   personaId: string;
   deckId: string;
+  /** A slide of the spare deck. */
+  slideId: string;
   linkId: string;
   apiKeyId: string;
 }
@@ -186,10 +188,11 @@ export async function buildWorld(): Promise<World> {
     const { projectId } = await createProject(owner, `Spare project for the ${role}`);
     const { personaId } = await createPersona(owner, `Spare persona for the ${role}, a baker`);
     const { deckId } = await createDeck(owner, `Spare deck for the ${role}`);
+    const slideId = (await caller.slides.get({ deckId })).slides[1]!.id;
     const link = await caller.persona.shareLinks.create({ personaId: a.personaId });
     const key = await caller.slides.apiKeys.create({ name: `Spare key for the ${role}` });
     const [upload] = await storeUploads({ db: db(), images: imageStore() }, { userId: owner.id, teamId: owner.teamId }, [{ name: "spare.png", bytes: await picture() }]);
-    spare[role] = { uploadId: upload!.ok ? upload!.uploadId : "", projectId, personaId, deckId, linkId: link.id, apiKeyId: key.id };
+    spare[role] = { uploadId: upload!.ok ? upload!.uploadId : "", projectId, personaId, deckId, slideId, linkId: link.id, apiKeyId: key.id };
   }
   const revoked = await callerAs(owner).persona.shareLinks.create({ personaId: a.personaId });
   await callerAs(owner).persona.shareLinks.revoke({ personaId: a.personaId, linkId: revoked.id });

@@ -29,7 +29,7 @@ export const personaOptionsView = z.object({
   avatar: z.boolean(),
 });
 
-const versionView = <Data extends z.ZodType>(data: Data) => z.object({ version: z.number(), origin, createdAt: z.date(), data });
+export const versionView = <Data extends z.ZodType>(data: Data) => z.object({ version: z.number(), origin, createdAt: z.date(), data });
 
 const stageView = <Data extends z.ZodType>(data: Data) =>
   z.object({
@@ -123,6 +123,8 @@ export const sharedPersonaView = z.object({
 export const runStarted = z.object({ runId: z.string(), stages: z.array(stage) });
 export const created = z.object({ personaId: z.string(), runId: z.string() });
 export const savedVersion = z.object({ id: z.string(), version: z.number() });
+/** The restored version, and the run regenerating the stages that read it (null when not asked). */
+export const restoredVersion = savedVersion.extend({ runId: z.string().nullable(), stages: z.array(stage) });
 
 const runCounts = z.object({ total: z.number(), succeeded: z.number(), failed: z.number(), skipped: z.number(), cancelled: z.number() });
 
@@ -131,14 +133,16 @@ export const batchView = z.object({
   source: z.enum(["description", "picture", "mixed"]),
   createdAt: z.date(),
   run: z.object({ id: z.string(), status: runStatus, counts: runCounts, startedAt: z.date().nullable(), endedAt: z.date().nullable() }).nullable(),
-  counts: z.object({ total: z.number(), done: z.number(), failed: z.number(), running: z.number(), pending: z.number() }),
+  counts: z.object({ total: z.number(), done: z.number(), failed: z.number(), cancelled: z.number(), running: z.number(), pending: z.number() }),
   estimatedMsLeft: z.number().nullable(),
+  /** Whether the caller may cancel the batch (its creator, or a team owner or admin). */
+  canCancel: z.boolean(),
   personas: z.array(
     z.object({
       id: z.string(),
       name: z.string(),
       source: z.enum(["description", "picture"]),
-      state: z.enum(["done", "failed", "running", "pending"]),
+      state: z.enum(["done", "failed", "cancelled", "running", "pending"]),
       canEdit: z.boolean(),
       avatarImageId: z.string().nullable(),
       grid: z.array(gridCell),

@@ -3,10 +3,10 @@
 // changes follow the caller's role (persona-access.ts). shared.get is public: a share token opens
 // one persona, read-only.
 import { z } from "zod";
-import { createBatch, getBatch, listBatches, retryBatch } from "@/server/features/persona/batches";
+import { cancelBatch, createBatch, getBatch, listBatches, retryBatch } from "@/server/features/persona/batches";
 import { parseBatch } from "@/server/features/persona/batch-input";
 import { importCard } from "@/server/features/persona/cards/persona-cards";
-import { regenerateStage, restoreVersion, retryFailedStages, updatePost, updateStage } from "@/server/features/persona/persona-edits";
+import { regenerateStage, restoreAvatar, restorePost, restoreVersion, retryFailedStages, updatePost, updateStage } from "@/server/features/persona/persona-edits";
 import {
   batchInput,
   createBatchInput,
@@ -17,7 +17,10 @@ import {
   MAX_BATCH_PERSONAS,
   MAX_DESCRIPTION_CHARACTERS,
   personaInput,
+  postInput,
   regenerateStageInput,
+  restoreAvatarInput,
+  restorePostInput,
   restoreVersionInput,
   retryFailedInput,
   shareLinkInput,
@@ -27,8 +30,9 @@ import {
   updateStageInput,
 } from "@/server/features/persona/persona-input";
 import type { PersonaServices } from "@/server/features/persona/persona-runs";
-import { getPersona } from "@/server/features/persona/persona-view";
+import { getPersona, getPostVersions } from "@/server/features/persona/persona-view";
 import { cancelPersonaRun, createFromDescription, createFromPicture, deletePersona, listPersonas } from "@/server/features/persona/personas";
+import { postSchema } from "@/server/features/persona/schemas";
 import { createShareLink, listShareLinks, readSharedPersona, revokeShareLink } from "@/server/features/persona/share-links";
 import { STAGE_LABEL, STAGE_NEEDS, STAGE_NUMBER, STAGES } from "@/server/features/persona/stages";
 import { getTeamSettings, setTeamSettings } from "@/server/features/persona/team-settings";
@@ -41,11 +45,13 @@ import {
   created,
   ok,
   personaLimits,
+  restoredVersion,
   personaSummary,
   personaView,
   runStarted,
   savedVersion,
   shareLinkView,
+  versionView,
   sharedPersonaView,
   teamSettingsView,
 } from "./persona-outputs";
@@ -71,6 +77,11 @@ export function createPersonaRouter(getServices: () => PersonaServices) {
       .input(batchInput)
       .output(z.object({ runId: z.string(), personas: z.number() }))
       .mutation(({ ctx, input }) => retryBatch(getServices(), ctx.user.id, input.batchId)),
+    /** Stops what is generating for the batch; finished stages stay, the rest shows as cancelled. */
+    cancel: protectedProcedure
+      .input(batchInput)
+      .output(z.object({ cancelledRuns: z.number() }))
+      .mutation(({ ctx, input }) => cancelBatch(getServices(), ctx.user.id, input.batchId)),
   });
 
   const shareLinks = createTRPCRouter({
@@ -154,8 +165,25 @@ export function createPersonaRouter(getServices: () => PersonaServices) {
 
     restoreVersion: protectedProcedure
       .input(restoreVersionInput)
-      .output(savedVersion)
+      .output(restoredVersion)
       .mutation(({ ctx, input }) => restoreVersion(getServices(), ctx.user.id, input)),
+
+    /** Every version of one post (the persona's page loads them when asked). */
+    postVersions: protectedProcedure
+      .input(postInput)
+      .output(z.array(versionView(postSchema)))
+      .query(({ ctx, input }) => getPostVersions(getServices(), ctx.user.id, input)),
+
+    restorePost: protectedProcedure
+      .input(restorePostInput)
+      .output(savedVersion)
+      .mutation(({ ctx, input }) => restorePost(getServices(), ctx.user.id, input)),
+
+    /** An earlier avatar becomes the avatar again (stored as the next version). */
+    restoreAvatar: protectedProcedure
+      .input(restoreAvatarInput)
+      .output(z.object({ imageId: z.string(), version: z.number() }))
+      .mutation(({ ctx, input }) => restoreAvatar(getServices(), ctx.user.id, input)),
 
     regenerateStage: protectedProcedure
       .input(regenerateStageInput)

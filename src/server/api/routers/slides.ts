@@ -5,6 +5,7 @@ import { z } from "zod";
 import { imageParametersSchema } from "@/server/features/images/images";
 import { apiKeyName, createApiKey, listApiKeys, revokeApiKey } from "@/server/features/slides/api-keys";
 import {
+  addSlideInput,
   createDeckInput,
   createFromOutlineInput,
   DECK_ASPECT_RATIOS,
@@ -18,18 +19,23 @@ import {
   MAX_SLIDE_TITLE,
   MAX_SLIDES,
   MAX_STYLE_TEXT,
+  moveSlideInput,
   outlineText,
   regenerateSlideInput,
   setCurrentImageInput,
+  slideReference,
   updateSlideInput,
 } from "@/server/features/slides/deck-input";
 import { SLIDE_STATUSES } from "@/server/features/slides/deck-view";
 import { createDeck, createDeckFromOutline, listDecks, MAX_ACTIVE_DECKS_PER_TEAM, previewOutline, type SlidesServices } from "@/server/features/slides/decks";
 import {
+  addDeckSlide,
   cancelDeck,
   getDeck,
+  moveDeckSlide,
   regenerateDeckSlide,
   removeDeck,
+  removeDeckSlide,
   retryFailedDeckSlides,
   setDeckSlideImage,
   updateDeckSlide,
@@ -201,6 +207,28 @@ export function createSlidesRouter(getServices: () => SlidesServices) {
       .output(ok)
       .mutation(async ({ ctx, input }) => {
         await updateDeckSlide(getServices(), ctx.user.id, input);
+        return { ok: true as const };
+      }),
+
+    /** Adds a slide; it renders when asked (regenerateSlide, or retryFailed's "render missing"). */
+    addSlide: protectedProcedure
+      .input(addSlideInput)
+      .output(z.object({ slideId: z.string() }))
+      .mutation(({ ctx, input }) => addDeckSlide(getServices(), ctx.user.id, input)),
+
+    removeSlide: protectedProcedure
+      .input(slideReference)
+      .output(ok)
+      .mutation(async ({ ctx, input }) => {
+        await removeDeckSlide(getServices(), ctx.user.id, input);
+        return { ok: true as const };
+      }),
+
+    moveSlide: protectedProcedure
+      .input(moveSlideInput)
+      .output(ok)
+      .mutation(async ({ ctx, input }) => {
+        await moveDeckSlide(getServices(), ctx.user.id, input);
         return { ok: true as const };
       }),
 

@@ -74,12 +74,14 @@ async function findBatch(db: Database, userId: string, batchId: string) {
   return batch;
 }
 
-type PersonaState = "done" | "failed" | "running" | "pending";
+type PersonaState = "done" | "failed" | "cancelled" | "running" | "pending";
 
 function personaState(grid: Array<{ status: string }>): PersonaState {
   const has = (...statuses: string[]) => grid.some((cell) => statuses.includes(cell.status));
   if (has("queued", "running")) return "running";
-  if (has("failed", "skipped", "cancelled")) return "failed";
+  if (has("failed", "skipped")) return "failed";
+  // Stopped by a cancel, not broken: said apart from failed, and retried the same way.
+  if (has("cancelled")) return "cancelled";
   return has("not-started") ? "pending" : "done";
 }
 
@@ -118,8 +120,9 @@ export async function getBatch(services: PersonaServices, userId: string, batchI
     source: batch.source as "description" | "picture" | "mixed",
     createdAt: batch.createdAt,
     run: run ? { id: run.id, status: run.status as RunStatus, counts: run.counts, startedAt: run.startedAt, endedAt: run.endedAt } : null,
-    counts: { total: entries.length, done: count("done"), failed: count("failed"), running: count("running"), pending: count("pending") },
+    counts: { total: entries.length, done: count("done"), failed: count("failed"), cancelled: count("cancelled"), running: count("running"), pending: count("pending") },
     estimatedMsLeft,
+    canCancel: canEditPersona(role, userId, batch),
     personas: entries,
   };
 }
@@ -143,6 +146,27 @@ export async function listBatches(services: PersonaServices, teamId: string) {
 async function memberRole(db: Database, teamId: string, userId: string): Promise<TeamRole> {
   const membership = await db.member.findUnique({ where: { organizationId_userId: { organizationId: teamId, userId } } });
   return (membership?.role ?? "member") as TeamRole;
+}
+
+/**
+ * Cancels what is generating for the batch: its run, and the runs of its personas retried or
+ * regenerated on their own since. Finished stages keep their results; the rest ends cancelled and
+ * can be retried later. For the batch's creator and team owners and admins (whose role lets them
+ * change every persona the batch made); FORBIDDEN for other members.
+ */
+export async function cancelBatch(services: PersonaServices, userId: string, batchId: string): Promise<{ cancelledRuns: number }> {
+  const { db, engine } = services;
+  const batch = await findBatch(db, userId, batchId);
+  const role = await memberRole(db, batch.teamId, userId);
+  if (!canEditPersona(role, userId, batch)) {
+    throw new AppError("FORBIDDEN", "Only the batch's creator or a team owner or admin can cancel this batch");
+  }
+  const personas = await db.persona.findMany({ where: { batchId }, select: { lastRunId: true } });
+  const runIds = [...new Set([batch.lastRunId, ...personas.map((persona) => persona.lastRunId)].filter((runId) => runId !== null))];
+  const statuses = await engine.runStatuses(runIds);
+  const active = runIds.filter((runId) => ACTIVE_RUN_STATUSES.has(statuses.get(runId) ?? "succeeded"));
+  for (const runId of active) await engine.cancelRun(runId);
+  return { cancelledRuns: active.length };
 }
 
 /** Retries the failed stages of every persona of the batch that the caller may change, in one run. */

@@ -1,8 +1,10 @@
 // Changing a persona's stages: edit a stage's fields or a post (a new version), bring back an
-// earlier version (a new version with its data), regenerate a stage (optionally with the stages
+// earlier version of a stage or avatar (a new version with its data), regenerate a stage (optionally with the stages
 // that read it), and retry what failed. Earlier results always stay as versions.
 import type { Persona } from "@/generated/prisma/client";
 import { AppError, notFound } from "@/server/errors";
+import { copyAsNextVersion } from "@/server/features/images/copy-image";
+import { currentAvatar, PERSONA_IMAGE_OWNER } from "./avatar";
 import { findEditablePersona } from "./persona-access";
 import { assertNotGenerating, submitPersonaRun, type PersonaServices } from "./persona-runs";
 import { STAGE_SCHEMAS, type ObjectStage, type Post, type StageData } from "./schemas";
@@ -39,15 +41,66 @@ export async function updatePost(services: PersonaServices, userId: string, inpu
   return savePostVersion(services.db, input.position, { personaId: persona.id, data: input.data, origin: "edited" });
 }
 
-/** Makes an earlier version current again, as a new version with its data. */
-export async function restoreVersion(services: PersonaServices, userId: string, input: { personaId: string; stage: ObjectStage; version: number }) {
+/** The stages that read `stage` (directly or through another), with the avatar only while avatars are on. */
+function dependentStages(persona: Pick<Persona, "avatarEnabled">, stage: Stage): Stage[] {
+  return dependentsOf(stage).filter((dependent) => dependent !== "avatar" || persona.avatarEnabled);
+}
+
+/**
+ * Makes an earlier version current again, as a new version with its data. The stages that read
+ * this one keep their results (made from the version current before) unless `withDependents`
+ * asks for them to be generated again from the restored one, in one run, as regenerate does.
+ */
+export async function restoreVersion(
+  services: PersonaServices,
+  userId: string,
+  input: { personaId: string; stage: ObjectStage; version: number; withDependents?: boolean },
+) {
   const persona = await findEditablePersona(services.db, userId, input.personaId);
   const earlier = await services.db.personaStage.findUnique({
     where: { personaId_stage_version: { personaId: persona.id, stage: input.stage, version: input.version } },
   });
   if (!earlier) throw notFound("Version");
   await assertUnitIdle(services, persona, input.stage);
-  return saveStageVersion(services.db, input.stage, { personaId: persona.id, data: earlier.data as StageData[ObjectStage], origin: "restored" });
+  const dependents = input.withDependents ? new Set(dependentStages(persona, input.stage)) : new Set<Stage>();
+  // Everything that could refuse the run is checked before the restored version is saved.
+  if (dependents.size) {
+    await assertNotGenerating(services.engine, persona);
+    await assertInputsReady(services, persona, dependents);
+  }
+  const saved = await saveStageVersion(services.db, input.stage, { personaId: persona.id, data: earlier.data as StageData[ObjectStage], origin: "restored" });
+  if (!dependents.size) return { ...saved, runId: null, stages: [] };
+  const runId = await submitPersonaRun(services, { userId, teamId: persona.teamId, plans: [{ persona, plan: { stages: dependents } }] });
+  return { ...saved, runId, stages: STAGES.filter((stage) => dependents.has(stage)) };
+}
+
+/** Makes an earlier version of one post current again, as a new version with its data. */
+export async function restorePost(services: PersonaServices, userId: string, input: { personaId: string; position: number; version: number }) {
+  const persona = await findEditablePersona(services.db, userId, input.personaId);
+  const earlier =
+    input.position < persona.postCount
+      ? await services.db.personaPost.findUnique({
+          where: { personaId_position_version: { personaId: persona.id, position: input.position, version: input.version } },
+        })
+      : null;
+  if (!earlier) throw notFound("Version");
+  await assertUnitIdle(services, persona, postUnit(input.position));
+  return savePostVersion(services.db, input.position, { personaId: persona.id, data: earlier.data as Post, origin: "restored" });
+}
+
+/**
+ * Makes an earlier avatar the persona's avatar again: it is stored once more as the next version
+ * (the highest version is the avatar). The current avatar asked for again stays as it is.
+ */
+export async function restoreAvatar(services: PersonaServices, userId: string, input: { personaId: string; imageId: string }) {
+  const persona = await findEditablePersona(services.db, userId, input.personaId);
+  const earlier = await services.db.image.findFirst({ where: { id: input.imageId, ownerKind: PERSONA_IMAGE_OWNER, ownerId: persona.id } });
+  if (!earlier) throw notFound("Avatar");
+  await assertUnitIdle(services, persona, "avatar");
+  const current = await currentAvatar(services.db, persona.id);
+  const image = current?.id === earlier.id ? earlier : await copyAsNextVersion(services, earlier);
+  await services.db.persona.update({ where: { id: persona.id }, data: { updatedAt: new Date() } });
+  return { imageId: image.id, version: image.version };
 }
 
 /** The stages a run would read without doing them must already have a result. */
@@ -81,10 +134,8 @@ export async function regenerateStage(
     throw new AppError("BAD_REQUEST", "Pick a post of this persona's stage 3", { field: "position" });
   }
   const stages = new Set<Stage>([input.stage]);
-  if (input.withDependents) {
-    // The avatar follows its visual profile only while the persona has avatars on.
-    for (const stage of dependentsOf(input.stage)) if (stage !== "avatar" || persona.avatarEnabled) stages.add(stage);
-  }
+  // The avatar follows its visual profile only while the persona has avatars on.
+  if (input.withDependents) for (const stage of dependentStages(persona, input.stage)) stages.add(stage);
   await assertInputsReady(services, persona, stages);
   const postPositionsToDo = input.position !== undefined && !input.withDependents ? [input.position] : undefined;
   const runId = await submitPersonaRun(services, {

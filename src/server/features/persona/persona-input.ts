@@ -38,7 +38,17 @@ export const objectStageName = z.enum(OBJECT_STAGES);
 /** The new fields of a stage: checked against the stage's own schema by the service. */
 export const updateStageInput = personaInput.extend({ stage: objectStageName, data: z.unknown() });
 export const updatePostInput = personaInput.extend({ position: z.number().int().min(0).max(29), data: postSchema });
-export const restoreVersionInput = personaInput.extend({ stage: objectStageName, version: z.number().int().min(1) });
+export const restoreVersionInput = personaInput.extend({
+  stage: objectStageName,
+  version: z.number().int().min(1),
+  /** Generate the stages that read this one again from the restored version (as regenerate offers). */
+  withDependents: z.boolean().default(false),
+});
+
+const postPosition = z.number().int().min(0).max(29);
+export const postInput = personaInput.extend({ position: postPosition });
+export const restorePostInput = postInput.extend({ version: z.number().int().min(1) });
+export const restoreAvatarInput = personaInput.extend({ imageId: id });
 
 export const regenerateStageInput = personaInput.extend({
   stage: stageName,

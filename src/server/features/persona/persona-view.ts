@@ -9,7 +9,7 @@ import type { RunDetails, RunStatus } from "@/server/generation/types";
 import { PERSONA_IMAGE_OWNER } from "./avatar";
 import { findPersona } from "./persona-access";
 import type { PersonaServices } from "./persona-runs";
-import { OBJECT_STAGES, type ObjectStage, type StageData } from "./schemas";
+import { OBJECT_STAGES, type ObjectStage, type Post, type StageData } from "./schemas";
 import { currentPosts, stageHistory, type StageOrigin } from "./stage-store";
 import { loadStageRuns, postPositions, postsStatus, unitStatus, type StageStatus } from "./stage-status";
 import { postUnit, STAGE_LABEL, STAGE_NUMBER, type Stage } from "./stages";
@@ -120,6 +120,13 @@ export async function getPersona(services: PersonaServices, userId: string, pers
 }
 
 export type PersonaView = Awaited<ReturnType<typeof getPersona>>;
+
+/** Every version of one post, oldest first (the page shows only the current one until asked). */
+export async function getPostVersions(services: PersonaServices, userId: string, input: { personaId: string; position: number }) {
+  const { persona } = await findPersona(services.db, userId, input.personaId);
+  const rows = await services.db.personaPost.findMany({ where: { personaId: persona.id, position: input.position }, orderBy: { version: "asc" } });
+  return rows.map((row) => ({ version: row.version, origin: row.origin as StageOrigin, createdAt: row.createdAt, data: row.data as Post }));
+}
 
 /** What a share link shows: the persona's current results, nothing else of its team. */
 export async function sharedPersonaView(db: Database, engine: Engine, persona: Persona) {

@@ -109,6 +109,16 @@ export const regenerateSlideInput = slideReference.extend({
 
 export const setCurrentImageInput = slideReference.extend({ imageId: id });
 
+const slidePosition = z.number().int("A position is a whole number").min(0, "Positions start at 0").max(MAX_SLIDES - 1, `A deck has at most ${MAX_SLIDES} slides`);
+
+export const addSlideInput = deckInput.extend({
+  ...slideInput.shape,
+  /** 0-based place in the deck; at the end when absent. */
+  position: slidePosition.optional(),
+});
+
+export const moveSlideInput = slideReference.extend({ position: slidePosition });
+
 /** The full style prompt of a preset plus the user's text. */
 export function stylePromptOf(preset: (typeof STYLE_PRESET_NAMES)[number], text: string | undefined): string {
   const extra = text?.trim();

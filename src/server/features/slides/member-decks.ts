@@ -4,6 +4,7 @@ import { deckView } from "./deck-view";
 import { deleteDeck, findDeck, type SlidesServices } from "./decks";
 import type { ExportFormat } from "./exports/deck-export-data";
 import { exportDeck } from "./exports/export-deck";
+import { addSlide, moveSlide, removeSlide } from "./slide-arrangement";
 import { cancelDeckRun, regenerateSlide, retryFailedSlides, setCurrentSlideImage, updateSlide } from "./slide-actions";
 
 export async function getDeck(services: SlidesServices, userId: string, deckId: string) {
@@ -16,6 +17,22 @@ export async function updateDeckSlide(
   input: { deckId: string; slideId: string; title?: string; text?: string; imagePrompt?: string },
 ) {
   await updateSlide(services, await findDeck(services.db, userId, input.deckId), input);
+}
+
+export async function addDeckSlide(
+  services: SlidesServices,
+  userId: string,
+  input: { deckId: string; title: string; text: string; imagePrompt: string; position?: number },
+) {
+  return addSlide(services, await findDeck(services.db, userId, input.deckId), input);
+}
+
+export async function removeDeckSlide(services: SlidesServices, userId: string, input: { deckId: string; slideId: string }) {
+  await removeSlide(services, await findDeck(services.db, userId, input.deckId), input);
+}
+
+export async function moveDeckSlide(services: SlidesServices, userId: string, input: { deckId: string; slideId: string; position: number }) {
+  await moveSlide(services, await findDeck(services.db, userId, input.deckId), input);
 }
 
 export async function regenerateDeckSlide(services: SlidesServices, userId: string, input: { deckId: string; slideId: string; imagePrompt?: string }) {

@@ -1,15 +1,35 @@
 // What a member does to a deck after creating it: edit a slide, render one slide again (new
 // version, earlier ones kept), pick the version shown, retry the slides that failed, cancel.
 import { AppError, notFound } from "@/server/errors";
-import { ACTIVE_RUN_STATUSES } from "@/server/generation/types";
+import { ACTIVE_RUN_STATUSES, TERMINAL_TASK_STATUSES } from "@/server/generation/types";
 import type { Database } from "@/server/db";
 import { startDeckRun, STILL_GENERATING, type SlidesServices } from "./decks";
-import { SLIDE_IMAGE_OWNER, slideIdOfTaskKey, slideTasks } from "./slides-pipeline";
+import { imageTaskKey, promptTaskKey, SLIDE_IMAGE_OWNER, slideIdOfTaskKey, slideTasks } from "./slides-pipeline";
 
-async function findSlide(db: Database, deckId: string, slideId: string) {
+export async function findSlide(db: Database, deckId: string, slideId: string) {
   const slide = await db.slide.findFirst({ where: { id: slideId, deckId } });
   if (!slide) throw notFound("Slide");
   return slide;
+}
+
+/**
+ * CONFLICT while the deck's active run still has work for this slide (waiting its turn or being
+ * rendered): the render reads the slide's words and prompt when it starts, so a change now would
+ * be half taken. Slides the run has finished with, or that are not in it, can change at any time.
+ */
+export async function assertSlideNotRendering(
+  services: SlidesServices,
+  deck: { lastRunId: string | null },
+  slide: { id: string },
+  doing: string,
+): Promise<void> {
+  if (!deck.lastRunId) return;
+  const run = await services.engine.getRun(deck.lastRunId);
+  if (!run || !ACTIVE_RUN_STATUSES.has(run.status)) return;
+  const keys = new Set([promptTaskKey(slide.id), imageTaskKey(slide.id)]);
+  if (run.tasks.some((task) => keys.has(task.key) && !TERMINAL_TASK_STATUSES.has(task.status))) {
+    throw new AppError("CONFLICT", `This slide is waiting to render or rendering right now, so it cannot be ${doing}. Try again once its image is done, or cancel the run.`);
+  }
 }
 
 /**
@@ -18,10 +38,11 @@ async function findSlide(db: Database, deckId: string, slideId: string) {
  */
 export async function updateSlide(
   services: SlidesServices,
-  deck: { id: string },
+  deck: { id: string; lastRunId: string | null },
   input: { slideId: string; title?: string; text?: string; imagePrompt?: string },
 ) {
   const slide = await findSlide(services.db, deck.id, input.slideId);
+  await assertSlideNotRendering(services, deck, slide, "edited");
   const wordsChanged = (input.title !== undefined && input.title !== slide.title) || (input.text !== undefined && input.text !== slide.text);
   const prompt =
     input.imagePrompt !== undefined
