@@ -3,25 +3,26 @@
 // points at an existing server instead), and each test file gets a fresh database on it.
 // Left out: tests of the SQLite files themselves (their migrations, backups) and tests that need
 // no database.
-import { defineConfig, mergeConfig } from "vitest/config";
+import { defineConfig } from "vitest/config";
 import base from "./vitest.config.ts";
 
-export default mergeConfig(
-  base,
-  defineConfig({
-    test: {
-      include: [
-        "tests/db.test.ts",
-        "tests/generation/**/*.test.ts",
-        "tests/images/**/*.test.ts",
-        "tests/integration/**/*.test.ts",
-        "tests/migrations/postgres-*.test.ts",
-        "tests/migrations/schemas-in-step.test.ts",
-        "tests/personas/**/*.test.ts",
-        "tests/security/**/*.test.ts",
-        "tests/slides/**/*.test.ts",
-      ],
-      globalSetup: ["tests/helpers/postgres-cluster-setup.ts"],
-    },
-  }),
-);
+// Spread rather than mergeConfig, which would add these files to the base list instead of replacing it.
+export default defineConfig({
+  ...base,
+  test: {
+    ...base.test,
+    include: [
+      "tests/db.test.ts",
+      "tests/generation/**/*.test.ts",
+      "tests/images/**/*.test.ts",
+      "tests/integration/**/*.test.ts",
+      "tests/migrations/postgres-*.test.ts",
+      "tests/migrations/schemas-in-step.test.ts",
+      "tests/personas/**/*.test.ts",
+      "tests/security/**/*.test.ts",
+      "tests/slides/**/*.test.ts",
+    ],
+    exclude: ["tests/e2e/**", "node_modules/**"],
+    globalSetup: ["tests/helpers/postgres-cluster-setup.ts"],
+  },
+});
