@@ -6,7 +6,7 @@ export default defineConfig({
   test: {
     include: ["tests/**/*.test.ts", "src/**/*.test.ts"],
     // PostgreSQL's own tests need a server: npm run test:postgres (vitest.postgres.config.ts).
-    exclude: ["tests/e2e/**", "tests/migrations/postgres-*.test.ts", "node_modules/**"],
+    exclude: ["tests/e2e/**", "tests/postgres/**", "node_modules/**"],
     environment: "node",
     testTimeout: 30_000,
     hookTimeout: 60_000,

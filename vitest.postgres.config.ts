@@ -2,7 +2,7 @@
 // A throwaway cluster is started for the run (scripts/postgres-cluster.mjs; TEST_POSTGRES_URL
 // points at an existing server instead), and each test file gets a fresh database on it.
 // Left out: tests of the SQLite files themselves (their migrations, backups) and tests that need
-// no database.
+// no database. tests/postgres/ holds the tests of PostgreSQL alone (left out of npm test).
 import { defineConfig } from "vitest/config";
 import base from "./vitest.config.ts";
 
@@ -16,9 +16,9 @@ export default defineConfig({
       "tests/generation/**/*.test.ts",
       "tests/images/**/*.test.ts",
       "tests/integration/**/*.test.ts",
-      "tests/migrations/postgres-*.test.ts",
       "tests/migrations/schemas-in-step.test.ts",
       "tests/personas/**/*.test.ts",
+      "tests/postgres/**/*.test.ts",
       "tests/security/**/*.test.ts",
       "tests/slides/**/*.test.ts",
     ],

@@ -2,7 +2,7 @@
 // their generator and datasource differ), and both migration folders hold the same migrations by
 // name, so a change made to one database's files and forgotten in the other's fails here.
 // That each PostgreSQL migration builds what its schema describes is checked on a server
-// (postgres-migrations.test.ts, npm run test:postgres).
+// (tests/postgres/migrations.test.ts, npm run test:postgres).
 import fs from "node:fs";
 import path from "node:path";
 import { expect, test } from "vitest";
