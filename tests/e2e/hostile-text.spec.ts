@@ -1,7 +1,8 @@
 // Script payloads stored in every text field a person can fill — their name, a team's name, a
 // project's title and story (so scene titles and summaries carry them), characters, a scene's
-// prompts, an invitation, personas, decks and an imported card — then every page that shows them
-// is opened in chromium. No payload may run (no dialog, no marker on window or in the console),
+// prompts, personas (a description, an imported card's every field, a batch), a deck's title,
+// style, slide texts and prompts — then every page that shows them is opened in chromium, signed
+// in and (invitation, shared persona) signed out. No payload may run (no dialog, no marker on window or in the console),
 // no payload may become an element, and the browser may report no Content-Security-Policy
 // violation (one would mean markup got in, even if the policy stopped it). The payloads show as text.
 import { expect, test, type Page } from "@playwright/test";
@@ -81,12 +82,34 @@ test("script payloads in every text field are shown as text on every page, and n
   await expect.poll(async () => (await (await page.request.get(`/api/trpc/story.get?input=${encodeURIComponent(JSON.stringify({ json: { projectId } }))}`)).json()).result.data.json.run?.status, { timeout: 60_000 }).not.toBe("running");
   await trpc(page, "story.updateScene", { projectId, sceneId: project.scenes[0]!.id, imagePrompt: PAYLOADS.join(" "), negativePrompt: PAYLOADS[3], styleTags: [SHORT, SHORT_SVG] });
 
-  // Personas, a batch, an imported card and a deck: stored with payloads for their pages.
-  await trpc(page, "persona.createFromDescription", { description: `${PAYLOADS.join(" ")} a sailor`, options: { postCount: 1, avatar: false } });
-  await trpc(page, "persona.importCard", { json: JSON.stringify({ name: `Card ${SHORT}`, description: PAYLOADS[1], personality: PAYLOADS[2], scenario: "", first_mes: PAYLOADS[0], mes_example: "" }) });
-  await trpc(page, "slides.create", { title: `Deck ${SHORT}`, stylePreset: "custom", styleText: PAYLOADS[3], aspectRatio: "1:1", quality: "standard", slides: [{ title: SHORT_SVG, text: PAYLOADS.join(" "), imagePrompt: "" }] });
+  // Personas (generated from a payload, imported from a card of payloads, in a batch), a share link
+  // and a deck: stored with payloads for their pages.
+  const persona = await trpc(page, "persona.createFromDescription", { description: `${PAYLOADS.join(" ")} a sailor`, options: { postCount: 1, avatar: false } });
+  const imported = await trpc(page, "persona.importCard", { json: JSON.stringify({ name: `Card ${SHORT}`, description: PAYLOADS[1], personality: PAYLOADS[2], scenario: PAYLOADS[3], first_mes: PAYLOADS[0], mes_example: PAYLOADS[4], tags: [SHORT_SVG] }) });
+  const batch = await trpc(page, "persona.batches.create", { text: PAYLOADS.map((payload) => `${payload} a baker`).join("\n"), options: { postCount: 1, avatar: false } });
+  const link = await trpc(page, "persona.shareLinks.create", { personaId: imported.personaId });
+  const deck = await trpc(page, "slides.create", { title: `Deck ${SHORT}`, stylePreset: "custom", styleText: PAYLOADS[3], aspectRatio: "1:1", quality: "standard", slides: [{ title: SHORT_SVG, text: PAYLOADS.join(" "), imagePrompt: "" }, { title: "Two", text: "", imagePrompt: PAYLOADS[0] }] });
+  for (const runId of [persona.runId, batch.runId, deck.runId]) {
+    await expect.poll(async () => (await (await page.request.get(`/api/trpc/runs.get?input=${encodeURIComponent(JSON.stringify({ json: { runId } }))}`)).json()).result.data.json.status, { timeout: 60_000 }).toMatch(/succeeded|failed/);
+  }
 
-  for (const path of ["/dashboard", "/team", `/projects/${projectId}`, "/projects/new"]) {
+  const pages = [
+    "/dashboard",
+    "/team",
+    `/projects/${projectId}`,
+    "/projects/new",
+    "/personas",
+    "/personas/new",
+    `/personas/${persona.personaId}`,
+    `/personas/${imported.personaId}`,
+    "/personas/batches/new",
+    `/personas/batches/${batch.batchId}`,
+    "/decks",
+    "/decks/new",
+    `/decks/${deck.deckId}`,
+    "/operations",
+  ];
+  for (const path of pages) {
     await page.goto(path);
     await expectNothingRan(page, seen, path);
   }
@@ -108,6 +131,10 @@ test("script payloads in every text field are shown as text on every page, and n
     await other.goto(invitationUrl);
     await expect(other.getByText(`Team ${SHORT_SVG}`).first()).toBeVisible();
     await expectNothingRan(other, otherSeen, "invitation page, signed out");
+    // The shared persona page, for anyone holding the link.
+    await other.goto(`/share/personas/${String(link.token)}`);
+    await expect(other.getByText(`Card ${SHORT}`).first()).toBeVisible();
+    await expectNothingRan(other, otherSeen, "shared persona page, signed out");
     // Query parameters echoed into the forms, and a javascript: redirect target.
     await other.goto(`/sign-in?email=${encodeURIComponent(`a@b.c"${SHORT}`)}&next=${encodeURIComponent("javascript:window.__xss='next'")}`);
     await expectNothingRan(other, otherSeen, "sign-in with hostile query parameters");

@@ -160,13 +160,13 @@ describe("pacing by rate", () => {
     return {
       controller,
       advance: (milliseconds: number) => (now += milliseconds),
-      succeed(took: number, rateLimit?: RateLimitSnapshot) {
-        const sentAt = controller.sending();
+      succeed(took: number, rateLimit?: RateLimitSnapshot, demandLimited = false) {
+        const sentAt = controller.sending(demandLimited);
         now += took;
         controller.succeeded(sentAt, rateLimit);
       },
-      refuse(retryAfterMs: number) {
-        const sentAt = controller.sending();
+      refuse(retryAfterMs: number, demandLimited = false) {
+        const sentAt = controller.sending(demandLimited);
         now += 1;
         controller.rateLimited(sentAt, retryAfterMs);
       },
@@ -187,6 +187,40 @@ describe("pacing by rate", () => {
     expect(controller.rate).toBeCloseTo(2 * 0.98, 5);
     expect(controller.limiter.limit).toBe(1);
     expect(controller.limiter.gapMs).toBeCloseTo(1000 / (2 * 0.98), 5);
+  });
+
+  test("a refusal of a call the callers sent at their own pace, with nobody waiting, holds the budget but neither shrinks it nor sets a rate", () => {
+    for (const demandLimited of [false, true]) {
+      const { controller, succeed, refuse, advance } = rateLimitedController({ cap: 20 });
+      // The calls of the test above, each sent at once into a window with room or let in by the budget.
+      succeed(300, undefined, demandLimited);
+      refuse(500, demandLimited);
+      expect(controller.holdMs()).toBeGreaterThan(0);
+      advance(499);
+      succeed(300, undefined, demandLimited);
+      refuse(200, demandLimited);
+      if (demandLimited) {
+        expect(controller.rate).toBe(Number.POSITIVE_INFINITY);
+        expect(controller.window).toBe(12); // still growing from half the cap, one slot per success
+      } else {
+        expect(controller.rate).toBeCloseTo(2 * 0.98, 5);
+      }
+    }
+    // A refused call comes back through the line: once it was let in by the budget, it adapts.
+    const { controller, succeed, refuse } = rateLimitedController({ cap: 20 });
+    succeed(300, undefined, true);
+    refuse(500, true);
+    refuse(500, false);
+    expect(controller.window).toBeCloseTo(11 * (2 / 3), 5);
+  });
+
+  test("a call sent into a window with room adapts the budget when, by its refusal, calls are waiting in line", async () => {
+    const { controller } = rateLimitedController({ cap: 20 });
+    const sentAt = controller.sending(true);
+    for (let slot = 0; slot < controller.limiter.limit; slot++) await controller.limiter.acquire();
+    void controller.limiter.acquire(); // a burst's next call, waiting
+    controller.rateLimited(sentAt, 500);
+    expect(controller.window).toBeCloseTo(10 * (2 / 3), 5);
   });
 
   test("the quota headers set the rate before any 429, and hold a call until the quota has refilled", () => {
@@ -280,8 +314,8 @@ describe("limiter", () => {
   test("lets waiters in first come, first served as slots free up", async () => {
     const limiter = createLimiter(1);
     const order: number[] = [];
-    await limiter.acquire();
-    const waiting = [1, 2, 3].map((index) => limiter.acquire().then(() => order.push(index)));
+    expect(await limiter.acquire()).toBe(false); // a free slot: no wait
+    const waiting = [1, 2, 3].map((index) => limiter.acquire().then((waited) => order.push(waited ? index : -index)));
     expect(limiter.waiting).toBe(3);
     for (let index = 0; index < 3; index++) {
       limiter.release();

@@ -29,8 +29,8 @@ export function runningServer(dataDirectory: string): { pid: number; startedAt: 
   return { pid: lock.pid, startedAt: String(lock.startedAt ?? "") };
 }
 
-/** Marks this process as the data folder's server until it exits. */
-export function claimServerLock(dataDirectory: string): void {
+/** Marks this process as the data folder's server until it exits; returns another live one, if any. */
+export function claimServerLock(dataDirectory: string): { pid: number } | null {
   const other = runningServer(dataDirectory);
   if (other) console.warn(`Another process (pid ${other.pid}, started ${other.startedAt}) already serves ${path.resolve(dataDirectory)}: two servers on one data folder run the same work twice.`);
   fs.mkdirSync(dataDirectory, { recursive: true });
@@ -43,4 +43,5 @@ export function claimServerLock(dataDirectory: string): void {
       // Already gone.
     }
   });
+  return other;
 }

@@ -51,8 +51,12 @@ export interface AdaptiveConcurrency {
   onChange: (() => void) | null;
   /** How long a call let in by the limiter must still wait before it is sent (0: send it). */
   holdMs(): number;
-  /** A call goes out now. Returns its send time: unique and increasing, the call's `startedAt`. */
-  sending(): number;
+  /**
+   * A call goes out now; `demandLimited` when it went at once into a window with room (the
+   * callers, not the budget, set the pace). Returns its send time: unique and increasing, the
+   * call's `startedAt`.
+   */
+  sending(demandLimited?: boolean): number;
   succeeded(startedAt: number, rateLimit?: RateLimitSnapshot): void;
   /** `startedAt` is when the rate-limited call was sent. */
   rateLimited(startedAt: number, retryAfterMs?: number, rateLimit?: RateLimitSnapshot): void;
@@ -170,14 +174,14 @@ export function createAdaptiveConcurrency(options: AdaptiveConcurrencyOptions): 
       return Math.max(0, holdUntil - current, quota.waitMs(current));
     },
 
-    sending() {
+    sending(demandLimited = false) {
       // Times are unique so that the quota and the rate estimate can tell calls apart.
       const sentAt = Math.max(now(), lastSentAt + 0.001);
       if (adaptive && sentAt - lastActivityAt > IDLE_GRACE_MS) budget.restore(relaxLimits(budget.learned(), sentAt - lastActivityAt, cap));
       lastSentAt = sentAt;
       lastActivityAt = sentAt;
       quota.sent(sentAt);
-      pacing.sent(sentAt);
+      pacing.sent(sentAt, demandLimited);
       return sentAt;
     },
 
@@ -218,6 +222,12 @@ export function createAdaptiveConcurrency(options: AdaptiveConcurrencyOptions): 
       if (!adaptive) return;
       lastActivityAt = current;
       const estimate = pacing.refused(startedAt, current + (retryAfterMs ?? 0)) ?? quota.ratePerSecond;
+      // Sent at once into a window with room, and still nobody waiting: the callers' pace was
+      // refused, not the budget's, so neither says how fast the provider allows. The hold above
+      // answers it; the refused call comes back through the line, and a refusal then adapts.
+      // Adapting to the callers' pace would ratchet a budget down to one call at a time on a
+      // provider that refuses at random (overload) while asked for less than it allows.
+      if (pacing.wasDemandLimited(startedAt) && limiter.waiting === 0 && limiter.active < limiter.limit) return;
       // Calls sent before the last decrease were sent under the old window: their 429s are the
       // same congestion, already answered. Decreasing once per flight avoids collapsing to 1.
       if (startedAt < lastDecreaseAt) return;

@@ -6,14 +6,17 @@
 const TIMER_SLACK_MS = 2;
 
 interface Waiter {
-  resolve: () => void;
+  resolve: (waited: boolean) => void;
   reject: (reason: unknown) => void;
   settled: boolean;
 }
 
 export interface Limiter {
-  /** Resolves once a slot is held; rejects with the signal's reason if it aborts while waiting. */
-  acquire(signal?: AbortSignal): Promise<void>;
+  /**
+   * Resolves once a slot is held, with whether the caller had to wait in line for it; rejects
+   * with the signal's reason if it aborts while waiting.
+   */
+  acquire(signal?: AbortSignal): Promise<boolean>;
   release(): void;
   setLimit(limit: number): void;
   /** Lets nobody in before `until` (a clock time); holders keep their slots. */
@@ -73,7 +76,7 @@ export function createLimiter(initialLimit: number, now: () => number = Date.now
       waiter.settled = true;
       waiting--;
       admitted();
-      waiter.resolve();
+      waiter.resolve(true);
     }
     if (head > 1024 && head * 2 > line.length) {
       line = line.slice(head);
@@ -86,9 +89,9 @@ export function createLimiter(initialLimit: number, now: () => number = Date.now
       if (signal?.aborted) return Promise.reject(signal.reason);
       if (active < limit && waiting === 0 && !held()) {
         admitted();
-        return Promise.resolve();
+        return Promise.resolve(false);
       }
-      return new Promise<void>((resolve, reject) => {
+      return new Promise<boolean>((resolve, reject) => {
         const waiter: Waiter = { resolve, reject, settled: false };
         if (signal) {
           const onAbort = () => {
@@ -98,9 +101,9 @@ export function createLimiter(initialLimit: number, now: () => number = Date.now
             reject(signal.reason);
           };
           signal.addEventListener("abort", onAbort, { once: true });
-          waiter.resolve = () => {
+          waiter.resolve = (waited) => {
             signal.removeEventListener("abort", onAbort);
-            resolve();
+            resolve(waited);
           };
         }
         line.push(waiter);

@@ -47,7 +47,7 @@ export async function callProvider<T>(options: ProviderCallOptions<T>): Promise<
   let firstRefusedAt: number | null = null;
   for (;;) {
     if (budget.loading) await budget.loading;
-    await budget.limiter.acquire(signal);
+    const waited = await budget.limiter.acquire(signal);
     let attempt = 0;
     let startedAt = 0;
     let caught: unknown;
@@ -56,7 +56,9 @@ export async function callProvider<T>(options: ProviderCallOptions<T>): Promise<
       // limiter let this call in: sending now would only be refused.
       for (let holdMs = budget.holdMs(); holdMs > 0; holdMs = budget.holdMs()) await clock.sleep(holdMs, signal);
       attempt = options.nextAttempt();
-      startedAt = budget.sending();
+      // Sent at once into a window with room: the provider sees the callers' pace, not the budget's.
+      const { limiter } = budget;
+      startedAt = budget.sending(!waited && limiter.waiting === 0 && limiter.active < limiter.limit);
       const result = await attemptWithTimeout(options.call, attempt, signal, options.timeoutMs);
       budget.succeeded(startedAt, rateLimitOf(result));
       return result;

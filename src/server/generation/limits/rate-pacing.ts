@@ -24,7 +24,9 @@ export interface RatePacing {
   /** Paces at `share` of `rate` from now on. */
   start(rate: number, share: number): void;
   stop(): void;
-  sent(at: number): void;
+  sent(at: number, demandLimited: boolean): void;
+  /** Whether the call sent at `at` went out at the callers' pace, not the budget's. */
+  wasDemandLimited(at: number): boolean;
   /** Records a refusal; returns the rate estimated from it, if any. */
   refused(sentAt: number, availableAt: number): number | undefined;
   /** `quotaRate` is the rate the provider's headers state, if they do: no probing past it. */
@@ -61,8 +63,11 @@ export function createRatePacing(options: { slowestGapMs: number }): RatePacing 
       rate = Number.POSITIVE_INFINITY;
       allowed = Number.POSITIVE_INFINITY;
     },
-    sent(at) {
-      estimator.sent(at);
+    sent(at, demandLimited) {
+      estimator.sent(at, demandLimited);
+    },
+    wasDemandLimited(at) {
+      return estimator.wasDemandLimited(at);
     },
     refused(sentAt, availableAt) {
       return estimator.refused(sentAt, availableAt);

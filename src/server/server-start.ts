@@ -1,0 +1,18 @@
+// What a server process does once, before it serves: validate the configuration, claim the data
+// folder, remove image files a killed predecessor left unfinished or unrecorded, and resume the
+// runs it left unfinished (the engine is built with every domain's task types). Called by
+// src/instrumentation.ts, and by the crash trials' server process.
+import { appEngine } from "./app-services";
+import { env } from "./env";
+import { sqliteFilePath } from "./sqlite-path";
+import { sweepOrphanFiles } from "./storage/orphan-files";
+import { claimServerLock } from "./storage/server-lock";
+
+export async function startServerProcess(): Promise<{ resumed: string[]; swept: number }> {
+  const settings = env();
+  const other = claimServerLock(settings.DATA_DIR);
+  // Another live server's files in progress would look like orphans: leave them.
+  const swept = other ? 0 : sweepOrphanFiles(sqliteFilePath(settings.DATABASE_URL), settings.DATA_DIR).removed.length;
+  const resumed = await appEngine().resumeUnfinished();
+  return { resumed, swept };
+}
