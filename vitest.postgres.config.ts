@@ -17,6 +17,7 @@ export default defineConfig({
       "tests/images/**/*.test.ts",
       "tests/integration/**/*.test.ts",
       "tests/migrations/schemas-in-step.test.ts",
+      "tests/operations/referenced-files.test.ts",
       "tests/personas/**/*.test.ts",
       "tests/postgres/**/*.test.ts",
       "tests/security/**/*.test.ts",
