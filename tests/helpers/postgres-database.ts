@@ -6,7 +6,7 @@ import fs from "node:fs";
 import path from "node:path";
 import pg from "pg";
 
-export const postgresMigrationsDirectory = path.resolve(import.meta.dirname, "../../prisma/postgres/migrations");
+const postgresMigrationsDirectory = path.resolve(import.meta.dirname, "../../prisma/postgres/migrations");
 
 export function usingPostgres(): boolean {
   return process.env.TEST_DATABASE === "postgres";
@@ -19,7 +19,7 @@ export function postgresServerUrl(): string {
   return url;
 }
 
-export function databaseUrl(serverUrl: string, name: string): string {
+function databaseUrl(serverUrl: string, name: string): string {
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   return url.toString();
