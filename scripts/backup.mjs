@@ -7,6 +7,10 @@ import { loadDotEnv, root, validateEnvironment } from "./app-environment.mjs";
 
 loadDotEnv();
 const settings = await validateEnvironment();
+if (/^postgres(ql)?:\/\//.test(settings.DATABASE_URL)) {
+  console.error("npm run backup handles the embedded SQLite database; on PostgreSQL use pg_dump and pg_restore (docs/scale-out.md).");
+  process.exit(2);
+}
 const { createBackup } = await tsImport("../src/server/storage/backup.ts", import.meta.url);
 const { sqliteFilePath } = await tsImport("../src/server/sqlite-path.ts", import.meta.url);
 try {

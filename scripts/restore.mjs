@@ -8,6 +8,10 @@ import { loadDotEnv, root, validateEnvironment } from "./app-environment.mjs";
 
 loadDotEnv();
 const settings = await validateEnvironment();
+if (/^postgres(ql)?:\/\//.test(settings.DATABASE_URL)) {
+  console.error("npm run restore handles the embedded SQLite database; on PostgreSQL use pg_dump and pg_restore (docs/scale-out.md).");
+  process.exit(2);
+}
 const backup = process.argv[2];
 if (!backup) {
   console.error("Usage: npm run restore -- <backup folder>");

@@ -1,4 +1,5 @@
-// `npm start`: builds if needed, creates and migrates the embedded database, then serves the app.
+// `npm start`: builds if needed, migrates the database (the embedded SQLite file, created if
+// missing, or PostgreSQL for a postgres:// DATABASE_URL), then serves the app.
 import { spawn } from "node:child_process";
 import path from "node:path";
 import {

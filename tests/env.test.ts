@@ -30,6 +30,12 @@ describe("configuration", () => {
     expect(attempt).toThrow(/GENERATION_PROVIDER .*"offline"/);
   });
 
+  test("the database is an embedded SQLite file or a PostgreSQL server", () => {
+    expect(parseEnv({ DATABASE_URL: "postgres://storyforge:secret@127.0.0.1:5432/storyforge" }).DATABASE_URL).toBe("postgres://storyforge:secret@127.0.0.1:5432/storyforge");
+    expect(parseEnv({ DATABASE_URL: "postgresql://127.0.0.1/storyforge" }).DATABASE_URL).toBe("postgresql://127.0.0.1/storyforge");
+    expect(() => parseEnv({ DATABASE_URL: "mysql://127.0.0.1/storyforge" })).toThrow(/DATABASE_URL must start with "file:" .* or "postgres:\/\/"/);
+  });
+
   test("the rate-limit wait is a positive number of seconds", () => {
     expect(parseEnv({ RATE_LIMIT_MAX_WAIT_SECONDS: "90.5" }).RATE_LIMIT_MAX_WAIT_SECONDS).toBe(90.5);
     expect(() => parseEnv({ RATE_LIMIT_MAX_WAIT_SECONDS: "0" })).toThrow(/RATE_LIMIT_MAX_WAIT_SECONDS must be a positive number of seconds/);

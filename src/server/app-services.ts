@@ -8,7 +8,7 @@ import { env } from "./env";
 import { createEngine, type Engine } from "./generation/engine";
 import { engineSettingsFromEnv } from "./generation/engine-settings";
 import { createPrismaProviderLimitStore } from "./generation/storage/prisma-provider-limit-store";
-import { createSqliteBatchWriter } from "./generation/storage/sqlite-batch-writer";
+import { createBatchWriter } from "./generation/storage/batch-writer";
 import { DOMAINS, OFFLINE_RESPONDERS } from "./domains";
 import type { PersonaServices } from "./features/persona/persona-runs";
 import type { SlidesServices } from "./features/slides/decks";
@@ -51,7 +51,7 @@ export function appEngine(): Engine {
     const instance = createEngine({
       db: db(),
       settings: { ...settings, maxConcurrent: offlineCaps(settings.maxConcurrent, budgetProviders(providers()), cpuWorkerCount()), budgetIdentity: budgetIdentity(providers()) },
-      writer: createSqliteBatchWriter(env().DATABASE_URL),
+      writer: createBatchWriter(env().DATABASE_URL),
       limits: createPrismaProviderLimitStore(db()),
     });
     const services = { db: db(), providers: providers(), images: imageStore() };

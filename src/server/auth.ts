@@ -4,7 +4,7 @@ import { betterAuth } from "better-auth";
 import { prismaAdapter } from "better-auth/adapters/prisma";
 import { nextCookies } from "better-auth/next-js";
 import { organization } from "better-auth/plugins";
-import { db, type Database } from "./db";
+import { databaseKind, db, type Database } from "./db";
 import { appOrigin, env } from "./env";
 import { authSecret } from "./auth-secret";
 import { createPersonalTeam, firstTeamId } from "./features/teams/personal-team";
@@ -31,7 +31,7 @@ export function createAuth(options: AuthOptions) {
 
   return betterAuth({
     appName: "Storyforge",
-    database: prismaAdapter(db, { provider: "sqlite" }),
+    database: prismaAdapter(db, { provider: databaseKind(db) === "postgres" ? "postgresql" : "sqlite" }),
     secret: options.secret,
     baseURL: options.baseURL,
     trustedOrigins,

@@ -1,26 +1,51 @@
-// The Prisma client over the embedded SQLite database (better-sqlite3 driver adapter).
+// The Prisma client: over the embedded SQLite database (better-sqlite3 driver adapter) by default,
+// over PostgreSQL (pg driver adapter) when DATABASE_URL is a postgres:// URL.
 import fs from "node:fs";
 import path from "node:path";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "@/generated/prisma/client";
+import { PrismaClient as PostgresPrismaClient } from "@/generated/postgres/client";
+import { isPostgresUrl } from "./database-url";
 import { env } from "./env";
 import { sqliteFilePath } from "./sqlite-path";
 import { wellFormed } from "./well-formed";
 
 export type Database = PrismaClient;
+export type DatabaseKind = "sqlite" | "postgres";
 
-export function createDatabase(databaseUrl: string): Database {
+const kinds = new WeakMap<Database, DatabaseKind>();
+
+/** Which database a client created by createDatabase talks to. */
+export function databaseKind(database: Database): DatabaseKind {
+  const kind = kinds.get(database);
+  if (!kind) throw new Error("Not a client made by createDatabase");
+  return kind;
+}
+
+function createClient(databaseUrl: string): Database {
+  if (isPostgresUrl(databaseUrl)) {
+    // A generated client serves one provider, so PostgreSQL has its own, generated from
+    // prisma/postgres/schema.prisma. Its models are the SQLite schema's (a test holds the two
+    // schemas equal), so the app uses it through the one Database type.
+    return new PostgresPrismaClient({ adapter: new PrismaPg({ connectionString: databaseUrl }) }) as unknown as Database;
+  }
   const file = sqliteFilePath(databaseUrl);
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  const client = new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: file, timeout: 10_000 }) });
+  return new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: file, timeout: 10_000 }) });
+}
+
+export function createDatabase(databaseUrl: string): Database {
   // Lone surrogates in any argument (user text, a provider's answer) would fail the query.
-  return client.$extends({
+  const database = createClient(databaseUrl).$extends({
     query: {
       $allOperations({ args, query }) {
         return query(wellFormed(args));
       },
     },
   }) as unknown as Database;
+  kinds.set(database, isPostgresUrl(databaseUrl) ? "postgres" : "sqlite");
+  return database;
 }
 
 // One client per process; kept on globalThis so Next.js dev reloads do not open a new one each time.

@@ -17,7 +17,7 @@ export const envSchema = z
     PORT: z.coerce.number({ error: "must be a port number" }).int().min(1, "must be between 1 and 65535").max(65535, "must be between 1 and 65535").default(3000),
     DATABASE_URL: z
       .string()
-      .regex(/^file:/, 'must start with "file:" (the embedded SQLite database)')
+      .regex(/^(file:|postgres(ql)?:\/\/)/, 'must start with "file:" (the embedded SQLite database) or "postgres://" (PostgreSQL)')
       .default("file:./data/storyforge.db"),
     DATA_DIR: z.string().default("./data"),
     BETTER_AUTH_SECRET: z.string().min(32, "must be at least 32 characters").optional(),

@@ -1,12 +1,18 @@
-// The engine's two writers (its own SQLite connection and Prisma raw SQL) store the same rows:
-// a run and its tasks inserted, then updated, with their events, read back through Prisma.
+// The engine's writers store the same rows: the app's writer for the database under test (its
+// own SQLite or PostgreSQL connection) and the one through Prisma raw SQL. A run and its tasks
+// inserted, then updated, with their events, read back through Prisma.
 import { afterAll, expect, test } from "vitest";
+import { createBatchWriter } from "@/server/generation/storage/batch-writer";
+import { POSTGRES_ROWS_PER_STATEMENT } from "@/server/generation/storage/postgres-batch-writer";
 import { createPrismaBatchWriter } from "@/server/generation/storage/prisma-batch-writer";
 import type { RunEvent } from "@/server/generation/events/run-events";
 import type { StoredRun, StoredTask } from "@/server/generation/storage/run-rows";
 import type { Batch, BatchWriter } from "@/server/generation/storage/run-store";
-import { createSqliteBatchWriter, ROWS_PER_STATEMENT } from "@/server/generation/storage/sqlite-batch-writer";
+import { ROWS_PER_STATEMENT as SQLITE_ROWS_PER_STATEMENT } from "@/server/generation/storage/sqlite-batch-writer";
 import { createTestDatabase, type TestDatabase } from "../helpers/database";
+import { usingPostgres } from "../helpers/postgres-database";
+
+const ROWS_PER_STATEMENT = usingPostgres() ? POSTGRES_ROWS_PER_STATEMENT : SQLITE_ROWS_PER_STATEMENT;
 
 const databases: TestDatabase[] = [];
 afterAll(async () => {
@@ -91,23 +97,24 @@ async function writeAndRead(createWriter: (database: TestDatabase) => BatchWrite
   };
 }
 
-test("the SQLite and the Prisma writer store the same rows", async () => {
-  const sqlite = await writeAndRead((database) => createSqliteBatchWriter(database.url));
+test("the app's writer and the Prisma writer store the same rows", async () => {
+  const app = await writeAndRead((database) => createBatchWriter(database.url));
   const prisma = await writeAndRead((database) => createPrismaBatchWriter(database.db));
-  expect(sqlite).toEqual(prisma);
-  expect(sqlite.run).toMatchObject({ status: "running", succeeded: 1, failed: 1, startedAt: new Date(QUEUED_AT + 10), queuedAt: new Date(QUEUED_AT) });
-  expect(sqlite.tasks.map((task) => [task.key, task.status, task.attempts, task.output, task.lastError, task.durationMs])).toEqual([
+  expect(app).toEqual(prisma);
+  expect(app.run).toMatchObject({ status: "running", succeeded: 1, failed: 1, startedAt: new Date(QUEUED_AT + 10), queuedAt: new Date(QUEUED_AT) });
+  expect(app.tasks.map((task) => [task.key, task.status, task.attempts, task.output, task.lastError, task.durationMs])).toEqual([
     ["image-1", "succeeded", 2, '{"file":"image-1.png"}', null, 9],
     ["image-2", "failed", 1, null, "bad-request: no", 1],
   ]);
-  expect(sqlite.tasks[0]!.endedAt).toEqual(new Date(QUEUED_AT + 20));
-  expect(sqlite.events.map((event) => [event.seq, event.type, JSON.parse(event.payload)])).toEqual([
+  expect(app.tasks[0]!.endedAt).toEqual(new Date(QUEUED_AT + 20));
+  expect(app.events.map((event) => [event.seq, event.type, JSON.parse(event.payload)])).toEqual([
     [1, "run-start", { total: 2, resumed: false }],
     [2, "task-end", { key: "image-1", status: "succeeded", attempts: 2, durationMs: 9, output: { file: "image-1.png" } }],
   ]);
 });
 
-// The SQLite writer inserts and updates rows in chunks of ROWS_PER_STATEMENT and the remainder one by one.
+// The app's writer inserts and updates rows in chunks of ROWS_PER_STATEMENT, and the remainder one
+// by one (SQLite) or in one shorter statement (PostgreSQL).
 async function writeManyAndRead(createWriter: (database: TestDatabase) => BatchWriter) {
   const database = await createTestDatabase();
   databases.push(database);
@@ -146,10 +153,10 @@ async function writeManyAndRead(createWriter: (database: TestDatabase) => BatchW
 }
 
 test("rows inserted and updated in chunks and one by one are the same rows the Prisma writer stores", async () => {
-  const sqlite = await writeManyAndRead((database) => createSqliteBatchWriter(database.url));
+  const app = await writeManyAndRead((database) => createBatchWriter(database.url));
   const prisma = await writeManyAndRead((database) => createPrismaBatchWriter(database.db));
-  expect(sqlite).toEqual(prisma);
-  expect(sqlite.tasks.map((task) => [task.id, task.key, task.position, task.input, task.status, task.attempts, task.lastError, task.durationMs])).toEqual(
+  expect(app).toEqual(prisma);
+  expect(app.tasks.map((task) => [task.id, task.key, task.position, task.input, task.status, task.attempts, task.lastError, task.durationMs])).toEqual(
     Array.from({ length: ROWS_PER_STATEMENT + 3 }, (_, index) => [
       `task-${index + 1}`,
       `image-${index + 1}`,
@@ -161,14 +168,14 @@ test("rows inserted and updated in chunks and one by one are the same rows the P
       index,
     ]),
   );
-  expect(sqlite.tasks.map((task) => [task.output, task.startedAt, task.endedAt])).toEqual(
+  expect(app.tasks.map((task) => [task.output, task.startedAt, task.endedAt])).toEqual(
     Array.from({ length: ROWS_PER_STATEMENT + 3 }, (_, index) => [
       index % 2 === 0 ? JSON.stringify({ file: `image-${index}.png` }) : null,
       new Date(QUEUED_AT + index),
       new Date(QUEUED_AT + 2 * index),
     ]),
   );
-  expect(sqlite.events.map((event) => [event.seq, JSON.parse(event.payload), event.createdAt])).toEqual(
+  expect(app.events.map((event) => [event.seq, JSON.parse(event.payload), event.createdAt])).toEqual(
     Array.from({ length: 2 * ROWS_PER_STATEMENT + 5 }, (_, index) => [index + 1, { key: `image-${index}`, kind: "image" }, new Date(QUEUED_AT + index)]),
   );
 });

@@ -7,7 +7,7 @@ import { createOpenAIImageModel } from "@/server/providers/openai/openai-image-m
 import type { Database } from "@/server/db";
 import { createEngine, type Engine } from "@/server/generation/engine";
 import type { EngineSettings } from "@/server/generation/engine-settings";
-import { createSqliteBatchWriter } from "@/server/generation/storage/sqlite-batch-writer";
+import { createBatchWriter } from "@/server/generation/storage/batch-writer";
 import { z } from "zod";
 import { defineTaskType, type TaskSpec, type TaskType } from "@/server/generation/types";
 
@@ -15,7 +15,7 @@ import { defineTaskType, type TaskSpec, type TaskType } from "@/server/generatio
 export function createTestEngine(database: { db: Database; url: string }, settings: Partial<EngineSettings> = {}): Engine {
   return createEngine({
     db: database.db,
-    writer: createSqliteBatchWriter(database.url),
+    writer: createBatchWriter(database.url),
     settings: {
       retry: { maxAttempts: 4, baseDelayMs: 5, maxDelayMs: 50 },
       timeoutMs: { text: 5_000, image: 5_000 },

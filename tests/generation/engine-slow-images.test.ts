@@ -7,7 +7,7 @@ import type { Engine } from "@/server/generation/engine";
 import type { EngineSettings } from "@/server/generation/engine-settings";
 import { createPrismaProviderLimitStore } from "@/server/generation/storage/prisma-provider-limit-store";
 import { createEngine } from "@/server/generation/engine";
-import { createSqliteBatchWriter } from "@/server/generation/storage/sqlite-batch-writer";
+import { createBatchWriter } from "@/server/generation/storage/batch-writer";
 import { startFakeProvider, type FakeProvider } from "../fake-provider/server";
 import { createTestDatabase, type TestDatabase } from "../helpers/database";
 import { IMAGE_MODEL, rateLimitedTaskTypes, refusalShare, sentInsideRetryAfter, tasksOf, TEXT_MODEL, type LoggedCall } from "./rate-limit-fixtures";
@@ -47,7 +47,7 @@ function scaledEngine(log: LoggedCall[]): Engine {
   };
   const engine = createEngine({
     db: database.db,
-    writer: createSqliteBatchWriter(database.url),
+    writer: createBatchWriter(database.url),
     settings,
     limits: createPrismaProviderLimitStore(database.db),
   });

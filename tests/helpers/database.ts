@@ -1,13 +1,15 @@
-// A fresh, migrated SQLite file per call, so each test file works on a real database of its own.
+// A fresh, migrated database per call, so each test file works on a real database of its own: a
+// SQLite file by default, a PostgreSQL database with TEST_DATABASE=postgres (postgres-database.ts).
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { createDatabase, type Database as PrismaDatabase } from "@/server/db";
+import { applyPostgresMigrations, createEmptyPostgresDatabase, usingPostgres } from "./postgres-database";
 
 const migrationsDirectory = path.resolve(import.meta.dirname, "../../prisma/migrations");
 
-/** Applies the migrations whose folder name `include` accepts (all by default), in order. */
+/** Applies the SQLite migrations whose folder name `include` accepts (all by default), in order. */
 export function applyMigrations(file: string, include: (name: string) => boolean = () => true): void {
   const sqlite = new Database(file);
   try {
@@ -23,15 +25,25 @@ export function applyMigrations(file: string, include: (name: string) => boolean
 export interface TestDatabase {
   db: PrismaDatabase;
   url: string;
+  /** A temporary folder of the test's own (images, exports), removed on cleanup. */
   directory: string;
   cleanup(): Promise<void>;
 }
 
 export async function createTestDatabase(): Promise<TestDatabase> {
   const directory = fs.mkdtempSync(path.join(os.tmpdir(), "storyforge-test-"));
-  const file = path.join(directory, "test.db");
-  applyMigrations(file);
-  const url = `file:${file}`;
+  let url: string;
+  let drop = async () => {};
+  if (usingPostgres()) {
+    const database = await createEmptyPostgresDatabase();
+    await applyPostgresMigrations(database.url);
+    url = database.url;
+    drop = database.drop;
+  } else {
+    const file = path.join(directory, "test.db");
+    applyMigrations(file);
+    url = `file:${file}`;
+  }
   const db = createDatabase(url);
   return {
     db,
@@ -39,6 +51,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     directory,
     async cleanup() {
       await db.$disconnect();
+      await drop();
       fs.rmSync(directory, { recursive: true, force: true });
     },
   };

@@ -18,6 +18,13 @@ export function sweepOrphanFiles(databaseFile: string, dataDirectory: string): {
   } finally {
     sqlite.close();
   }
+  return removeUnnamedFiles(named, dataDirectory);
+}
+
+/** Removes the `.tmp` files and the files not in `named` (the names the database holds). */
+export function removeUnnamedFiles(named: ReadonlySet<string>, dataDirectory: string): { removed: string[] } {
+  const directory = imagesDirectoryOf(dataDirectory);
+  if (!fs.existsSync(directory)) return { removed: [] };
   const removed: string[] = [];
   for (const entry of fs.readdirSync(directory, { withFileTypes: true })) {
     if (!entry.isFile()) continue;

@@ -4,6 +4,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type BetterSqlite3 from "better-sqlite3";
+import type { Database } from "@/server/db";
 
 /** [table, column] pairs holding the names of files under DATA_DIR/images. */
 export const FILE_COLUMNS: ReadonlyArray<readonly [table: string, column: string]> = [
@@ -17,6 +18,15 @@ export function referencedFiles(sqlite: BetterSqlite3.Database): Set<string> {
   const names = new Set<string>();
   for (const [table, column] of FILE_COLUMNS) {
     for (const row of sqlite.prepare(`SELECT "${column}" AS name FROM "${table}"`).all() as Array<{ name: string }>) names.add(row.name);
+  }
+  return names;
+}
+
+/** The same names read through the app's Prisma client, on either database (SQLite or PostgreSQL). */
+export async function referencedFilesIn(db: Database): Promise<Set<string>> {
+  const names = new Set<string>();
+  for (const [table, column] of FILE_COLUMNS) {
+    for (const row of await db.$queryRawUnsafe<Array<{ name: string }>>(`SELECT "${column}" AS name FROM "${table}"`)) names.add(row.name);
   }
   return names;
 }

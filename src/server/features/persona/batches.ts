@@ -43,6 +43,10 @@ export async function createBatch(services: PersonaServices, actor: Actor, input
 
   const batchId = crypto.randomUUID();
   const common = { teamId: actor.teamId, ownerId: actor.userId, batchId, stageRuns: {}, ...optionColumns(input.options) };
+  // The batch lists its personas by creation time: a millisecond apart, in the order of the lines,
+  // because rows inserted together would otherwise tie and come back in whatever order the
+  // database reads them (insertion order on SQLite, not on PostgreSQL).
+  const createdAt = Date.now();
   const rows = [
     ...parsed.items.map((item) => ({
       ...common,
@@ -53,7 +57,7 @@ export async function createBatch(services: PersonaServices, actor: Actor, input
       ...(item.language ? { language: item.language } : {}),
     })),
     ...uploads.map((upload, index) => ({ ...common, id: crypto.randomUUID(), name: `Picture ${index + 1}`, source: "picture", sourceUploadId: upload.id })),
-  ];
+  ].map((row, index) => ({ ...row, createdAt: new Date(createdAt + index) }));
   const source = parsed.items.length && uploads.length ? "mixed" : uploads.length ? "picture" : "description";
   await db.$transaction([
     db.personaBatch.create({ data: { id: batchId, teamId: actor.teamId, ownerId: actor.userId, source } }),
@@ -89,7 +93,7 @@ export async function getBatch(services: PersonaServices, userId: string, batchI
   const { db, engine } = services;
   const batch = await findBatch(db, userId, batchId);
   const role = await memberRole(db, batch.teamId, userId);
-  const personas = await db.persona.findMany({ where: { batchId }, orderBy: { createdAt: "asc" } });
+  const personas = await db.persona.findMany({ where: { batchId }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] });
   // The batch's runs are read once for all its personas.
   const runs = await loadStageRuns(engine, personas);
   const views = await Promise.all(personas.map((persona) => readPersona(db, engine, persona, runs)));

@@ -123,10 +123,12 @@ export async function cancelPersonaRun(services: PersonaServices, userId: string
  */
 export async function deletePersonaRows(services: PersonaServices, personaIds: string[]): Promise<void> {
   const { db, images } = services;
+  // The personas go first: on PostgreSQL that waits for an avatar render holding a persona's row,
+  // and its image, committed by then, is read after and deleted with the others.
   const files = await db.$transaction(async (transaction: Prisma.TransactionClient) => {
     const uploads = await transaction.persona.findMany({ where: { id: { in: personaIds } }, select: { sourceUpload: true } });
-    const avatarFiles = await deleteImageRows(transaction, PERSONA_IMAGE_OWNER, personaIds);
     await transaction.persona.deleteMany({ where: { id: { in: personaIds } } });
+    const avatarFiles = await deleteImageRows(transaction, PERSONA_IMAGE_OWNER, personaIds);
     const owned = uploads.flatMap((row) => (row.sourceUpload ? [row.sourceUpload] : []));
     await transaction.personaUpload.deleteMany({ where: { id: { in: owned.map((upload) => upload.id) } } });
     return [...avatarFiles, ...owned.flatMap((upload) => [upload.file, upload.thumbnailFile])];

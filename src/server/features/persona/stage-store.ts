@@ -62,6 +62,8 @@ interface NewVersion<Data> {
 /**
  * Stores a new version of a stage, checked against the stage's schema. Its number is taken inside
  * the transaction that writes it, so an edit and a task finishing at once cannot both take it.
+ * The persona's row is updated first: on PostgreSQL that locks it until the commit, so a second
+ * transaction waits and then reads the number the first one wrote (SQLite runs one at a time).
  */
 export async function saveStageVersion<Stage extends ObjectStage>(
   db: Database,
@@ -74,6 +76,9 @@ export async function saveStageVersion<Stage extends ObjectStage>(
       const existing = await transaction.personaStage.findUnique({ where: { taskId: version.taskId } });
       if (existing) return { id: existing.id, version: existing.version };
     }
+    // Stage 1 names the persona everywhere (lists, cards), so its name follows the current core.
+    const name = stage === "core" ? (data as StageData["core"]).name : undefined;
+    await transaction.persona.update({ where: { id: version.personaId }, data: { updatedAt: new Date(), ...(name ? { name } : {}) } });
     const latest = await transaction.personaStage.findFirst({
       where: { personaId: version.personaId, stage },
       orderBy: { version: "desc" },
@@ -90,14 +95,11 @@ export async function saveStageVersion<Stage extends ObjectStage>(
         taskId: version.taskId ?? null,
       },
     });
-    // Stage 1 names the persona everywhere (lists, cards), so its name follows the current core.
-    const name = stage === "core" ? (data as StageData["core"]).name : undefined;
-    await transaction.persona.update({ where: { id: version.personaId }, data: { updatedAt: new Date(), ...(name ? { name } : {}) } });
     return { id: created.id, version: created.version };
   });
 }
 
-/** Stores a new version of one post, checked against the post schema. */
+/** Stores a new version of one post, checked against the post schema, numbered as stages are. */
 export async function savePostVersion(
   db: Database,
   position: number,
@@ -109,6 +111,7 @@ export async function savePostVersion(
       const existing = await transaction.personaPost.findUnique({ where: { taskId: version.taskId } });
       if (existing) return { id: existing.id, version: existing.version };
     }
+    await transaction.persona.update({ where: { id: version.personaId }, data: { updatedAt: new Date() } });
     const latest = await transaction.personaPost.findFirst({
       where: { personaId: version.personaId, position },
       orderBy: { version: "desc" },
@@ -125,7 +128,6 @@ export async function savePostVersion(
         taskId: version.taskId ?? null,
       },
     });
-    await transaction.persona.update({ where: { id: version.personaId }, data: { updatedAt: new Date() } });
     return { id: created.id, version: created.version };
   });
 }

@@ -195,16 +195,16 @@ export async function listDecks(services: SlidesServices, teamId: string) {
 export async function deleteDeck(services: SlidesServices, deck: { id: string; lastRunId: string | null }): Promise<void> {
   if (deck.lastRunId) await services.engine.cancelRun(deck.lastRunId);
   // One transaction: a render finishing meanwhile either committed before (its image is deleted
-  // here) or fails afterwards on its missing slide (and removes its own files).
+  // here) or fails afterwards on its missing slide (and removes its own files). The deck goes
+  // first: on PostgreSQL that waits for a render holding its row, and the images are read after.
   const files = await services.db.$transaction(async (tx) => {
     const slides = await tx.slide.findMany({ where: { deckId: deck.id }, select: { id: true } });
-    const imageFiles = await deleteImageRows(
+    await tx.slideDeck.delete({ where: { id: deck.id } });
+    return deleteImageRows(
       tx,
       SLIDE_IMAGE_OWNER,
       slides.map((slide) => slide.id),
     );
-    await tx.slideDeck.delete({ where: { id: deck.id } });
-    return imageFiles;
   });
   await services.images.remove(files);
 }

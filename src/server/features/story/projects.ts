@@ -306,12 +306,12 @@ export async function deleteProject(services: StoryServices, userId: string, pro
   const project = await findProject(services.db, userId, projectId);
   if (project.lastRunId) await services.engine.cancelRun(project.lastRunId);
   // One transaction: a render finishing meanwhile either committed before (its image is deleted
-  // here) or fails afterwards on its missing scene (and removes its own files).
+  // here) or fails afterwards on its missing scene (and removes its own files). The project goes
+  // first: on PostgreSQL that waits for a render holding its row, and the images are read after.
   const files = await services.db.$transaction(async (tx) => {
     const scenes = await tx.storyScene.findMany({ where: { projectId }, select: { id: true } });
-    const imageFiles = await deleteImageRows(tx, SCENE_IMAGE_OWNER, scenes.map((scene) => scene.id));
     await tx.storyProject.delete({ where: { id: projectId } });
-    return imageFiles;
+    return deleteImageRows(tx, SCENE_IMAGE_OWNER, scenes.map((scene) => scene.id));
   });
   await services.images.remove(files);
 }

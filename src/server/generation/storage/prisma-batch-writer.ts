@@ -1,9 +1,9 @@
-// The engine's writer through Prisma raw SQL: portable to any database Prisma serves, one
-// multi-row statement per table and batch. Slower per row than the SQLite writer (Prisma's cost
-// per statement and per bound value), so the embedded deployment uses that one.
-import type { Database } from "@/server/db";
+// The engine's writer through Prisma raw SQL, on SQLite or PostgreSQL: one multi-row statement per
+// table and batch. Slower per row than the writers with connections of their own (Prisma's cost
+// per statement and per bound value), so the app uses those (batch-writer.ts).
+import { databaseKind, type Database } from "@/server/db";
 import type { Batch, BatchWriter } from "./run-store";
-import { insertSql, updateManySql } from "./sql";
+import { insertSql, updateManySql, type Dialect } from "./sql";
 import {
   EVENT_COLUMNS,
   eventRow,
@@ -18,7 +18,8 @@ import {
   type Row,
 } from "./run-rows";
 
-// SQLite accepts 32766 bound values per statement; 14 columns × 500 rows stays well below.
+// SQLite accepts 32766 bound values per statement, PostgreSQL 65535; 16 columns × 500 rows stays
+// well below both.
 const ROWS_PER_STATEMENT = 500;
 
 type Statement = [sql: string, parameters: unknown[]];
@@ -26,23 +27,23 @@ type Statement = [sql: string, parameters: unknown[]];
 export function createPrismaBatchWriter(db: Database): BatchWriter {
   return {
     async write(batch) {
-      const statements = buildStatements(batch);
+      const statements = buildStatements(batch, databaseKind(db));
       await db.$transaction(statements.map(([sql, parameters]) => db.$executeRawUnsafe(sql, ...parameters)));
     },
     close() {},
   };
 }
 
-function buildStatements(batch: Batch): Statement[] {
+function buildStatements(batch: Batch, dialect: Dialect): Statement[] {
   const statements: Statement[] = [];
   // Rows inserted in this batch are written in their latest state, so they need no update.
   const changedRuns = [...batch.changedRuns].filter((run) => !batch.newRuns.has(run));
   const changedTasks = [...batch.changedTasks].filter((task) => !batch.newTasks.has(task));
-  for (const rows of chunks([...batch.newRuns])) statements.push(insert("run", RUN_COLUMNS, rows.map(runRow)));
-  for (const rows of chunks([...batch.newTasks])) statements.push(insert("task", TASK_COLUMNS, rows.map(taskRow)));
-  for (const rows of chunks(changedRuns)) statements.push(update("run", RUN_CHANGE_COLUMNS, rows.map(runChanges)));
-  for (const rows of chunks(changedTasks)) statements.push(update("task", TASK_CHANGE_COLUMNS, rows.map(taskChanges)));
-  for (const rows of chunks(batch.events)) statements.push(insert("run_event", EVENT_COLUMNS, rows.map(eventRow)));
+  for (const rows of chunks([...batch.newRuns])) statements.push(insert("run", RUN_COLUMNS, rows.map(runRow), dialect));
+  for (const rows of chunks([...batch.newTasks])) statements.push(insert("task", TASK_COLUMNS, rows.map(taskRow), dialect));
+  for (const rows of chunks(changedRuns)) statements.push(update("run", RUN_CHANGE_COLUMNS, rows.map(runChanges), dialect));
+  for (const rows of chunks(changedTasks)) statements.push(update("task", TASK_CHANGE_COLUMNS, rows.map(taskChanges), dialect));
+  for (const rows of chunks(batch.events)) statements.push(insert("run_event", EVENT_COLUMNS, rows.map(eventRow), dialect));
   return statements;
 }
 
@@ -54,10 +55,10 @@ function chunks<T>(items: T[]): T[][] {
   return result;
 }
 
-function insert(table: string, columns: readonly string[], rows: Row[]): Statement {
-  return [insertSql(table, columns, rows.length), rows.flat()];
+function insert(table: string, columns: readonly string[], rows: Row[], dialect: Dialect): Statement {
+  return [insertSql(table, columns, rows.length, dialect), rows.flat()];
 }
 
-function update(table: string, columns: readonly string[], rows: Row[]): Statement {
-  return [updateManySql(table, columns, rows.length), rows.flat()];
+function update(table: string, columns: readonly string[], rows: Row[], dialect: Dialect): Statement {
+  return [updateManySql(table, columns, rows.length, dialect), rows.flat()];
 }
