@@ -14,7 +14,10 @@ import { wellFormed } from "./well-formed";
 export type Database = PrismaClient;
 export type DatabaseKind = "sqlite" | "postgres";
 
-const kinds = new WeakMap<Database, DatabaseKind>();
+// On globalThis: the Next.js server bundles this module into more than one chunk, and a client
+// made through one copy is asked about through another.
+const globalForKinds = globalThis as unknown as { storyforgeDatabaseKinds?: WeakMap<Database, DatabaseKind> };
+const kinds = (globalForKinds.storyforgeDatabaseKinds ??= new WeakMap<Database, DatabaseKind>());
 
 /** Which database a client created by createDatabase talks to. */
 export function databaseKind(database: Database): DatabaseKind {
