@@ -1,7 +1,8 @@
-// When the adaptive budget's window grows: only while full.
+// When the adaptive budget spaces calls out and when it lets them go at once, and when its window
+// grows: fan-outs go at once until the provider pushes back; the window grows only while full.
 import { describe, expect, test } from "vitest";
 import { createAdaptiveConcurrency } from "@/server/generation/limits/adaptive-concurrency";
-import type { Limiter } from "@/server/generation/limits/limiter";
+import { createLimiter, type Limiter } from "@/server/generation/limits/limiter";
 
 /** Asks for `count` slots at once, as a stage's tasks that start together; returns how many got one now. */
 function fanOut(limiter: Limiter, count: number): number {
@@ -25,6 +26,47 @@ function budgetAt(window: number) {
   now += 10_000; // a quiet spell: whatever was paced before is long due
   return { budget, limiter, advance: (milliseconds: number) => (now += milliseconds), now: () => now };
 }
+
+describe("pacing before and after the provider pushes back", () => {
+  test("before any 429, a fan-out of up to half the cap goes out at once and only calls beyond it are paced", () => {
+    const { limiter } = budgetAt(14);
+    expect(limiter.limit).toBe(14);
+    expect(limiter.gapMs).toBeGreaterThan(1); // a round trip is measured: the budget does pace
+    expect(fanOut(limiter, 14)).toBe(10);
+    expect(limiter.waiting).toBe(4);
+  });
+
+  test("after a 429, every call is paced", () => {
+    const { budget, limiter, now, advance } = budgetAt(14);
+    budget.rateLimited(now() - 1);
+    advance(10_000);
+    expect(fanOut(limiter, 5)).toBe(1);
+    expect(limiter.waiting).toBe(4);
+  });
+
+  test("quota headers with fewer calls left than the window pace every call before any 429", () => {
+    const { budget, limiter, now, advance } = budgetAt(14);
+    // 100 calls a second (about 30 per round trip: the window steers, not a rate), 5 left.
+    budget.succeeded(now() - 10, { requests: { limit: 100, remaining: 5, resetMs: 950 } });
+    advance(5);
+    expect(fanOut(limiter, 5)).toBe(1);
+  });
+
+  test("quota headers with room for a window leave a fan-out unpaced", () => {
+    const { budget, limiter, now, advance } = budgetAt(14);
+    budget.succeeded(now() - 10, { requests: { limit: 100, remaining: 90, resetMs: 100 } });
+    advance(5);
+    expect(fanOut(limiter, 10)).toBe(10);
+  });
+
+  test("a budget restored from a provider that refused before paces every call from the start", () => {
+    const budget = createAdaptiveConcurrency({ cap: 20, adaptive: true, now: () => 0 });
+    budget.restore({ window: 12, limitSeen: 14, ratePerSecond: null, roundTripMs: 300, updatedAt: 0 });
+    expect(budget.limiter.burst).toBe(1);
+    budget.restore({ window: 12, limitSeen: null, ratePerSecond: null, roundTripMs: 300, updatedAt: 0 });
+    expect(budget.limiter.burst).toBe(10);
+  });
+});
 
 describe("window growth", () => {
   test("the window grows only while full: calls below it say nothing about what the provider sustains", () => {
@@ -54,5 +96,21 @@ describe("window growth", () => {
     expect(limiter.waiting).toBeGreaterThan(0);
     budget.succeeded(now() - 300);
     expect(budget.window).toBeGreaterThan(window);
+  });
+});
+
+describe("limiter bursts", () => {
+  test("lets a burst go at once after a quiet spell, then one admission per gap", async () => {
+    let clock = 1_000;
+    const limiter = createLimiter(10, () => clock);
+    limiter.setPacing(20, 3);
+    expect(fanOut(limiter, 5)).toBe(3);
+    clock += 19;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+    expect(limiter.active).toBe(3);
+    clock += 1;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+    expect(limiter.active).toBe(4);
+    expect(() => limiter.setPacing(20, 0)).toThrow("Expected the burst to be a whole number of at least 1, got 0");
   });
 });
