@@ -36,6 +36,19 @@ describe("pacing before and after the provider pushes back", () => {
     expect(limiter.waiting).toBe(4);
   });
 
+  test("before any 429, calls queued behind a full window are paced as it grows, not sent in a burst", () => {
+    let now = 1_000;
+    const budget = createAdaptiveConcurrency({ cap: 20, adaptive: true, now: () => now });
+    const { limiter } = budget;
+    expect(fanOut(limiter, 20)).toBe(10); // the first flight; ten calls wait for a slot
+    now += 300;
+    budget.succeeded(now - 300); // the window was full: it grows to 11
+    limiter.release();
+    expect(limiter.limit).toBe(11);
+    expect(limiter.active).toBe(10); // two slots free, one call let in: the next one a gap later
+    expect(limiter.waiting).toBe(9);
+  });
+
   test("after a 429, every call is paced", () => {
     const { budget, limiter, now, advance } = budgetAt(14);
     budget.rateLimited(now() - 1);
@@ -112,5 +125,18 @@ describe("limiter bursts", () => {
     await new Promise((resolve) => setTimeout(resolve, 25));
     expect(limiter.active).toBe(4);
     expect(() => limiter.setPacing(20, 0)).toThrow("Expected the burst to be a whole number of at least 1, got 0");
+  });
+
+  test("calls that waited in line for a slot go one per gap, not in a burst", () => {
+    let clock = 1_000;
+    const limiter = createLimiter(1, () => clock);
+    limiter.setPacing(20, 3);
+    void limiter.acquire();
+    fanOut(limiter, 4);
+    expect(limiter.waiting).toBe(4);
+    clock += 1_000; // long enough for a full burst
+    limiter.setLimit(5);
+    expect(limiter.active).toBe(2);
+    expect(limiter.waiting).toBe(3);
   });
 });

@@ -20,8 +20,8 @@ export interface Limiter {
   pauseUntil(until: number): void;
   /**
    * Spaces admissions `gapMs` apart (0: none), so a burst of free slots goes out as a stream;
-   * `burst` admissions may go at once after a quiet spell (a token bucket of that size refilling
-   * one per gap). Default 1: every admission paced.
+   * `burst` admissions may go at once after a quiet spell while nobody waits in line (a token
+   * bucket of that size refilling one per gap). Default 1: every admission paced.
    */
   setPacing(gapMs: number, burst?: number): void;
   readonly gapMs: number;
@@ -71,7 +71,9 @@ export function createLimiter(initialLimit: number, now: () => number = Date.now
     // A timer a little late keeps to the schedule, so late timers do not slow the stream down;
     // later than that, nobody was waiting: the schedule starts again from now, with a full burst.
     dueAt = current > dueAt + TIMER_SLACK_MS ? current + gapMs : dueAt + gapMs;
-    const next = dueAt - (burst - 1) * gapMs;
+    // An admission with nobody left waiting behind it may spend the burst (a fan-out into free
+    // slots); while calls wait in line, every slot is taken and they go one per gap from now.
+    const next = waiting === 0 ? dueAt - (burst - 1) * gapMs : Math.min(dueAt, current + gapMs);
     // Sums of gaps are inexact: a next admission due within a microsecond is due now.
     if (next - current > 0.001) notBefore = Math.max(notBefore, next);
   };
