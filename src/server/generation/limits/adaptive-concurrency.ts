@@ -18,9 +18,10 @@
 //   in bursts. Calls that finish together would otherwise be replaced together, and a provider
 //   that limits its rate with a small burst refuses most of a burst it would accept spread out;
 //   a 429 in a stream also comes back before the next call goes out. Until the provider has
-//   pushed back (a 429, or quota headers showing fewer calls left than the window), a fan-out of
-//   up to the first flight's size (half the cap) goes out at once and only calls beyond it are
-//   paced: a stage's ten calls that start together are not spread over a round trip;
+//   pushed back (a 429, or quota headers showing fewer calls left than the window), a fan-out
+//   into free slots of up to the first flight's size (half the cap) goes out at once: a stage's
+//   ten calls that start together are not spread over a round trip. Calls beyond it, and calls
+//   queued behind a full window (slow start's growth), are paced as before;
 // - pace by rate when the provider allows fewer than a few calls per round trip (r·L small): a
 //   window cannot go below one call, and between one and a few its steps are too coarse (one slot
 //   more is +50%). See rate-pacing.ts;
