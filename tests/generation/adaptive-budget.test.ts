@@ -82,22 +82,37 @@ describe("pacing before and after the provider pushes back", () => {
 });
 
 describe("window growth", () => {
-  test("the window grows only while full: calls below it say nothing about what the provider sustains", () => {
+  test("after the first 429 the window grows only while full: calls below it say nothing about what the provider sustains", () => {
     let now = 1_000;
     const budget = createAdaptiveConcurrency({ cap: 20, adaptive: true, now: () => now });
     const { limiter } = budget;
-    expect(limiter.limit).toBe(10);
-    // Five workers: five calls in flight at a time, a hundred successes.
+    // Five workers: the first flight of five is refused in part (slow start ends: 10 → 6.67)…
     for (let index = 0; index < 5; index++) void limiter.acquire();
+    budget.rateLimited(now - 1);
+    expect(Math.floor(budget.window)).toBe(6);
+    // …then five calls in flight at a time, a hundred successes.
     for (let index = 0; index < 100; index++) {
       now += 60;
       budget.succeeded(now - 300);
     }
-    expect(budget.window).toBe(10);
+    expect(Math.floor(budget.window)).toBe(6);
     // Demand fills the window: it grows again.
-    for (let index = 0; index < 5; index++) void limiter.acquire();
+    void limiter.acquire();
+    const before = budget.window;
     budget.succeeded(now - 300);
-    expect(budget.window).toBe(11);
+    expect(budget.window).toBeGreaterThan(before);
+  });
+
+  test("in slow start the window grows while at least half of it is in use, and not below that", () => {
+    let now = 1_000;
+    const budget = createAdaptiveConcurrency({ cap: 20, adaptive: true, now: () => now });
+    const { limiter } = budget;
+    for (let index = 0; index < 4; index++) void limiter.acquire();
+    budget.succeeded(now - 300);
+    expect(budget.window).toBe(10); // 4 of 10
+    void limiter.acquire();
+    budget.succeeded(now - 300);
+    expect(budget.window).toBe(11); // 5 of 10: a stage's fan-out makes room for the next one
   });
 
   test("calls waiting for a slot count as a full window", () => {

@@ -3,9 +3,10 @@
 // - start at half the cap (or from what an earlier engine learned: see provider-limits.ts) and
 //   grow by one slot per success (×2 per round trip) until the first 429 or the cap: a full first
 //   flight at a rate-limited provider is refused by the dozen;
-// - grow only while the window is full (every slot in use, or calls waiting for one), as TCP
-//   validates its congestion window (RFC 7661): a window nobody fills says nothing about what the
-//   provider sustains, and one grown on it overshoots as soon as demand arrives;
+// - grow only while the window is full (every slot in use, or calls waiting for one; in slow
+//   start, at least half of it), as TCP validates its congestion window (RFC 7661, and Linux's
+//   tcp_is_cwnd_limited): a window nobody fills says nothing about what the provider sustains,
+//   and one grown on it overshoots as soon as demand arrives;
 // - on the first 429, go back to two thirds of the window: between the window of the round trip
 //   before (half) and the refused one, since paced calls are refused early in the round that
 //   overshot; on later 429s (once per flight of calls), decrease to
@@ -208,8 +209,12 @@ export function createAdaptiveConcurrency(options: AdaptiveConcurrencyOptions): 
         pacing.succeeded(quota.ratePerSecond === undefined ? undefined : quota.ratePerSecond * pacing.margin);
         windowIfFast();
       } else {
-        // This call still holds its slot: the window is full when every slot is held or calls wait.
-        const full = limiter.active >= Math.floor(window) || limiter.waiting > 0;
+        // This call still holds its slot: the window is full when every slot is held or calls
+        // wait. In slow start, half full is enough: the window doubles per round trip and may
+        // be up to twice what is in use, as Linux grows cwnd while under twice the packets out.
+        const full = slowStart
+          ? (limiter.active + limiter.waiting) * 2 >= Math.floor(window)
+          : limiter.active >= Math.floor(window) || limiter.waiting > 0;
         if (window < cap && full) {
           const step = slowStart
             ? 1
