@@ -24,16 +24,23 @@ describe("retry delay", () => {
 });
 
 describe("adaptive concurrency", () => {
-  /** A controller on a fake clock; `succeed(n, took)` reports n successes that took `took` ms. */
+  /**
+   * A controller on a fake clock; `succeed(n, took)` reports n successes that took `took` ms,
+   * each with the window full (every slot held or a call waiting), as under steady demand.
+   */
   function controllerWith(options: { cap: number }) {
     let now = 1_000;
     const controller = createAdaptiveConcurrency({ adaptive: true, now: () => now, ...options });
+    const { limiter } = controller;
     return {
       controller,
       advance: (milliseconds: number) => (now += milliseconds),
       now: () => now,
       succeed(count: number, took = 100) {
-        for (let index = 0; index < count; index++) controller.succeeded(now - took);
+        for (let index = 0; index < count; index++) {
+          while (limiter.active < limiter.limit && limiter.waiting === 0) void limiter.acquire();
+          controller.succeeded(now - took);
+        }
       },
     };
   }

@@ -3,6 +3,10 @@
 // - start at half the cap (or from what an earlier engine learned: see provider-limits.ts) and
 //   grow by one slot per success (×2 per round trip) until the first 429 or the cap: a full first
 //   flight at a rate-limited provider is refused by the dozen;
+// - grow only while the window is full (every slot in use, or calls waiting for one; in slow
+//   start, at least half of it), as TCP validates its congestion window (RFC 7661, and Linux's
+//   tcp_is_cwnd_limited): a window nobody fills says nothing about what the provider sustains,
+//   and one grown on it overshoots as soon as demand arrives;
 // - on the first 429, go back to two thirds of the window: between the window of the round trip
 //   before (half) and the refused one, since paced calls are refused early in the round that
 //   overshot; on later 429s (once per flight of calls), decrease to
@@ -14,7 +18,11 @@
 //   out as a stream (at most 2× that rate while growing, 1.2× after, as Linux paces TCP), not
 //   in bursts. Calls that finish together would otherwise be replaced together, and a provider
 //   that limits its rate with a small burst refuses most of a burst it would accept spread out;
-//   a 429 in a stream also comes back before the next call goes out;
+//   a 429 in a stream also comes back before the next call goes out. Until the provider has
+//   pushed back (a 429, or quota headers showing fewer calls left than the window), a fan-out
+//   into free slots of up to the first flight's size (half the cap) goes out at once: a stage's
+//   ten calls that start together are not spread over a round trip. Calls beyond it, and calls
+//   queued behind a full window (slow start's growth), are paced as before;
 // - pace by rate when the provider allows fewer than a few calls per round trip (r·L small): a
 //   window cannot go below one call, and between one and a few its steps are too coarse (one slot
 //   more is +50%). See rate-pacing.ts;
@@ -76,14 +84,22 @@ const DECREASE = { most: 0.5, least: 0.9 };
 const PROBE_SLOWDOWN = 8;
 /** How much faster than window ÷ round trip calls may go out, while growing and after. */
 const PACING = { growing: 2, steady: 1.2 };
+/**
+ * Calls sent at once before the provider has pushed back: the first flight's size, as a share of
+ * the cap. The pacing's burst is 1 once it has.
+ */
+const UNPACED_BURST_SHARE = 1 / 2;
 /** Below this many calls per round trip the budget paces by rate instead of by window. */
 export const RATE_MODE_CALLS_PER_ROUND_TRIP = 4;
 
 export function createAdaptiveConcurrency(options: AdaptiveConcurrencyOptions): AdaptiveConcurrency {
   const { cap, adaptive, now } = options;
-  let window = adaptive ? Math.max(1, Math.ceil(cap / 2)) : cap;
+  const unpacedBurst = Math.max(1, Math.ceil(cap * UNPACED_BURST_SHARE));
+  let window = adaptive ? unpacedBurst : cap;
   const limiter = createLimiter(window, now);
   let slowStart = adaptive;
+  /** The provider refused a call, or its quota headers showed it near its limit: pace every call. */
+  let pushedBack = false;
   /** The window at the last 429: the provider's limit as last seen. */
   let limitSeen = Number.POSITIVE_INFINITY;
   let lastDecreaseAt = Number.NEGATIVE_INFINITY;
@@ -114,8 +130,9 @@ export function createAdaptiveConcurrency(options: AdaptiveConcurrencyOptions): 
       whole = Math.max(1, Math.floor(window));
       gapMs = roundTripMs / (whole * (slowStart ? PACING.growing : PACING.steady));
     }
+    const burst = pushedBack || pacing.active ? 1 : Math.min(unpacedBurst, whole);
     // Timers do not wait less than a millisecond: a finer gap would only slow the stream down.
-    limiter.setPacing(gapMs >= 1 ? gapMs : 0);
+    limiter.setPacing(gapMs >= 1 ? gapMs : 0, burst);
     if (whole !== limiter.limit) limiter.setLimit(whole);
   };
 
@@ -196,7 +213,13 @@ export function createAdaptiveConcurrency(options: AdaptiveConcurrencyOptions): 
         pacing.succeeded(quota.ratePerSecond === undefined ? undefined : quota.ratePerSecond * pacing.margin);
         windowIfFast();
       } else {
-        if (window < cap) {
+        // This call still holds its slot: the window is full when every slot is held or calls
+        // wait. In slow start, half full is enough: the window doubles per round trip and may
+        // be up to twice what is in use, as Linux grows cwnd while under twice the packets out.
+        const full = slowStart
+          ? (limiter.active + limiter.waiting) * 2 >= Math.floor(window)
+          : limiter.active >= Math.floor(window) || limiter.waiting > 0;
+        if (window < cap && full) {
           const step = slowStart
             ? 1
             : window < limitSeen - 1
@@ -207,6 +230,8 @@ export function createAdaptiveConcurrency(options: AdaptiveConcurrencyOptions): 
         // The quota headers tell the rate before any 429: a slow one is paced from now on.
         paceByRateIfSlow(quota.ratePerSecond, pacing.margin);
       }
+      // Fewer calls left than a window: a fan-out sent at once would be refused in part.
+      if (!pushedBack && quota.callsAvailable(current) < Math.floor(window)) pushedBack = true;
       apply();
       changed();
     },
@@ -221,6 +246,7 @@ export function createAdaptiveConcurrency(options: AdaptiveConcurrencyOptions): 
       }
       if (!adaptive) return;
       lastActivityAt = current;
+      pushedBack = true;
       const estimate = pacing.refused(startedAt, current + (retryAfterMs ?? 0)) ?? quota.ratePerSecond;
       // Sent at once into a window with room, and still nobody waiting: the callers' pace was
       // refused, not the budget's, so neither says how fast the provider allows. The hold above
@@ -262,6 +288,7 @@ export function createAdaptiveConcurrency(options: AdaptiveConcurrencyOptions): 
       limitSeen = limits.limitSeen ?? Number.POSITIVE_INFINITY;
       // Never refused: keep growing quickly; refused before: probe past that limit slowly.
       slowStart = limits.limitSeen === null && limits.ratePerSecond === null;
+      pushedBack = !slowStart;
       roundTripMs = limits.roundTripMs ?? 0;
       if (limits.ratePerSecond === null) pacing.stop();
       else pacing.start(limits.ratePerSecond, 1);

@@ -21,9 +21,14 @@ export interface Limiter {
   setLimit(limit: number): void;
   /** Lets nobody in before `until` (a clock time); holders keep their slots. */
   pauseUntil(until: number): void;
-  /** Spaces admissions at least `gapMs` apart (0: none), so a burst of free slots goes out as a stream. */
-  setPacing(gapMs: number): void;
+  /**
+   * Spaces admissions `gapMs` apart (0: none), so a burst of free slots goes out as a stream;
+   * `burst` admissions may go at once after a quiet spell while nobody waits in line (a token
+   * bucket of that size refilling one per gap). Default 1: every admission paced.
+   */
+  setPacing(gapMs: number, burst?: number): void;
   readonly gapMs: number;
+  readonly burst: number;
   readonly limit: number;
   readonly active: number;
   readonly waiting: number;
@@ -35,6 +40,7 @@ export function createLimiter(initialLimit: number, now: () => number = Date.now
   let active = 0;
   let waiting = 0;
   let gapMs = 0;
+  let burst = 1;
   /** Nobody is let in before this time: the end of a pause, or the next paced admission. */
   let notBefore = 0;
   let resumeTimer: NodeJS.Timeout | null = null;
@@ -56,17 +62,23 @@ export function createLimiter(initialLimit: number, now: () => number = Date.now
     return true;
   };
 
-  /** When the last paced admission was due. */
-  let lastPacedAt = Number.NEGATIVE_INFINITY;
+  /**
+   * When the next admission is due if the stream keeps to its schedule; up to `burst − 1` gaps
+   * of it may be spent early (the generic cell rate algorithm, a token bucket kept as one time).
+   */
+  let dueAt = Number.NEGATIVE_INFINITY;
   const admitted = () => {
     active++;
     if (gapMs <= 0) return;
     const current = now();
-    const scheduled = lastPacedAt + gapMs;
     // A timer a little late keeps to the schedule, so late timers do not slow the stream down;
-    // later than that, nobody was waiting: the schedule starts again from now.
-    lastPacedAt = current > scheduled + TIMER_SLACK_MS ? current : scheduled;
-    notBefore = Math.max(notBefore, lastPacedAt + gapMs);
+    // later than that, nobody was waiting: the schedule starts again from now, with a full burst.
+    dueAt = current > dueAt + TIMER_SLACK_MS ? current + gapMs : dueAt + gapMs;
+    // An admission with nobody left waiting behind it may spend the burst (a fan-out into free
+    // slots); while calls wait in line, every slot is taken and they go one per gap from now.
+    const next = waiting === 0 ? dueAt - (burst - 1) * gapMs : Math.min(dueAt, current + gapMs);
+    // Sums of gaps are inexact: a next admission due within a microsecond is due now.
+    if (next - current > 0.001) notBefore = Math.max(notBefore, next);
   };
 
   const drain = () => {
@@ -127,12 +139,17 @@ export function createLimiter(initialLimit: number, now: () => number = Date.now
       notBefore = until;
       held();
     },
-    setPacing(next) {
+    setPacing(next, nextBurst = 1) {
       if (!(next >= 0)) throw new TypeError(`Expected the gap to be at least 0 ms, got ${next}`);
+      assertLimit(nextBurst, "burst");
       gapMs = next;
+      burst = nextBurst;
     },
     get gapMs() {
       return gapMs;
+    },
+    get burst() {
+      return burst;
     },
     get limit() {
       return limit;
@@ -146,8 +163,8 @@ export function createLimiter(initialLimit: number, now: () => number = Date.now
   };
 }
 
-function assertLimit(limit: number): void {
-  if (!Number.isInteger(limit) || limit < 1) {
-    throw new TypeError(`Expected the limit to be a whole number of at least 1, got ${limit}`);
+function assertLimit(value: number, name = "limit"): void {
+  if (!Number.isInteger(value) || value < 1) {
+    throw new TypeError(`Expected the ${name} to be a whole number of at least 1, got ${value}`);
   }
 }

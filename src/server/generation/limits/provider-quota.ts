@@ -25,6 +25,8 @@ export interface ProviderQuota {
   sent(now: number): void;
   /** Milliseconds until the quotas allow one more call (0: now). */
   waitMs(now: number): number;
+  /** Calls the quotas would let in at once now: Infinity until the headers have shown a limit. */
+  callsAvailable(now: number): number;
   /** Calls per second the request quota refills at, once the headers have said. */
   readonly ratePerSecond: number | undefined;
 }
@@ -76,10 +78,18 @@ export function createProviderQuota(): ProviderQuota {
     return { limit: quota.limit, refillPerMs, level: quota.remaining, at: sentAt, cost, sentSince: sentAfter(sentAt) };
   };
 
-  const dimensionWaitMs = (dimension: Dimension | undefined, now: number) => {
-    if (!dimension || dimension.refillPerMs === undefined || dimension.cost === undefined) return 0;
+  /** Units left now, by the last snapshot, its refill since and the calls sent after it. */
+  const availableOf = (dimension: Dimension & { refillPerMs: number; cost: number }, now: number) => {
     const level = Math.min(dimension.limit, dimension.level + dimension.refillPerMs * (now - SLACK_MS - dimension.at));
-    const available = level - dimension.cost * dimension.sentSince;
+    return level - dimension.cost * dimension.sentSince;
+  };
+
+  const known = (dimension: Dimension | undefined): dimension is Dimension & { refillPerMs: number; cost: number } =>
+    dimension !== undefined && dimension.refillPerMs !== undefined && dimension.cost !== undefined && dimension.cost > 0;
+
+  const dimensionWaitMs = (dimension: Dimension | undefined, now: number) => {
+    if (!known(dimension)) return 0;
+    const available = availableOf(dimension, now);
     // A quota smaller than one call could never let it through: leave that to the 429s.
     if (available >= dimension.cost || dimension.cost > dimension.limit) return 0;
     return Math.ceil((dimension.cost - available) / dimension.refillPerMs);
@@ -101,6 +111,13 @@ export function createProviderQuota(): ProviderQuota {
     waitMs(now) {
       if (!requests && !tokens) return 0;
       return Math.max(dimensionWaitMs(requests, now), dimensionWaitMs(tokens, now));
+    },
+    callsAvailable(now) {
+      let calls = Number.POSITIVE_INFINITY;
+      for (const dimension of [requests, tokens]) {
+        if (known(dimension)) calls = Math.min(calls, Math.max(0, Math.floor(availableOf(dimension, now) / dimension.cost)));
+      }
+      return calls;
     },
     get ratePerSecond() {
       return requests?.refillPerMs === undefined ? undefined : requests.refillPerMs * 1000;
