@@ -13,8 +13,6 @@ import { appOrigins } from "./security/same-origin";
 
 export const PASSWORD_MIN_LENGTH = 8;
 export const PASSWORD_MAX_LENGTH = 128;
-/** How long a session read from its signed cookie is trusted before the database is asked again. */
-export const SESSION_CACHE_SECONDS = 30;
 
 export interface AuthOptions {
   db: Database;
@@ -43,13 +41,6 @@ export function createAuth(options: AuthOptions) {
       // better-auth skips its origin check under NODE_ENV=test; tests check what production does.
       disableOriginCheck: false,
     },
-    // Every tRPC call and every follower of a run's events reads the session; from the database
-    // that is two Prisma queries on the request thread each time. A signed cookie (session_data)
-    // carries the session for SESSION_CACHE_SECONDS, and only then is it read from the database
-    // again. Signing out clears that cookie; a session revoked elsewhere (or data changed behind
-    // better-auth's back, such as the active team that app/(app)/layout.tsx moves) is seen at
-    // most that long later. Team membership is never cached: every team-scoped call checks it.
-    session: { cookieCache: { enabled: true, maxAge: SESSION_CACHE_SECONDS } },
     emailAndPassword: {
       enabled: true,
       minPasswordLength: PASSWORD_MIN_LENGTH,
