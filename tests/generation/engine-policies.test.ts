@@ -208,7 +208,7 @@ describe("pacing by rate", () => {
       refuse(200, demandLimited);
       if (demandLimited) {
         expect(controller.rate).toBe(Number.POSITIVE_INFINITY);
-        expect(controller.window).toBe(12); // still growing from half the cap, one slot per success
+        expect(controller.window).toBe(10); // not shrunk (nor grown: nobody filled it)
       } else {
         expect(controller.rate).toBeCloseTo(2 * 0.98, 5);
       }
@@ -217,8 +217,9 @@ describe("pacing by rate", () => {
     const { controller, succeed, refuse } = rateLimitedController({ cap: 20 });
     succeed(300, undefined, true);
     refuse(500, true);
+    expect(controller.window).toBe(10);
     refuse(500, false);
-    expect(controller.window).toBeCloseTo(11 * (2 / 3), 5);
+    expect(controller.window).toBeCloseTo(10 * (2 / 3), 5);
   });
 
   test("a call sent into a window with room adapts the budget when, by its refusal, calls are waiting in line", async () => {
