@@ -218,7 +218,7 @@ export function createAdaptiveConcurrency(options: AdaptiveConcurrencyOptions): 
         // be up to twice what is in use, as Linux grows cwnd while under twice the packets out.
         const full = slowStart
           ? (limiter.active + limiter.waiting) * 2 >= Math.floor(window)
-          : limiter.active >= Math.floor(window) || limiter.waiting > 0;
+          : limiter.full;
         if (window < cap && full) {
           const step = slowStart
             ? 1
@@ -253,7 +253,7 @@ export function createAdaptiveConcurrency(options: AdaptiveConcurrencyOptions): 
       // answers it; the refused call comes back through the line, and a refusal then adapts.
       // Adapting to the callers' pace would ratchet a budget down to one call at a time on a
       // provider that refuses at random (overload) while asked for less than it allows.
-      if (pacing.wasDemandLimited(startedAt) && limiter.waiting === 0 && limiter.active < limiter.limit) return;
+      if (pacing.wasDemandLimited(startedAt) && !limiter.full) return;
       // Calls sent before the last decrease were sent under the old window: their 429s are the
       // same congestion, already answered. Decreasing once per flight avoids collapsing to 1.
       if (startedAt < lastDecreaseAt) return;

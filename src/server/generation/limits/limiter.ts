@@ -32,6 +32,8 @@ export interface Limiter {
   readonly limit: number;
   readonly active: number;
   readonly waiting: number;
+  /** Every slot is held, or someone waits for one: the limit, not the callers, sets the pace. */
+  readonly full: boolean;
 }
 
 export function createLimiter(initialLimit: number, now: () => number = Date.now): Limiter {
@@ -156,6 +158,9 @@ export function createLimiter(initialLimit: number, now: () => number = Date.now
     },
     get active() {
       return active;
+    },
+    get full() {
+      return active >= limit || waiting > 0;
     },
     get waiting() {
       return waiting;

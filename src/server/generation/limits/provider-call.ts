@@ -57,8 +57,7 @@ export async function callProvider<T>(options: ProviderCallOptions<T>): Promise<
       for (let holdMs = budget.holdMs(); holdMs > 0; holdMs = budget.holdMs()) await clock.sleep(holdMs, signal);
       attempt = options.nextAttempt();
       // Sent at once into a window with room: the provider sees the callers' pace, not the budget's.
-      const { limiter } = budget;
-      startedAt = budget.sending(!waited && limiter.waiting === 0 && limiter.active < limiter.limit);
+      startedAt = budget.sending(!waited && !budget.limiter.full);
       const result = await attemptWithTimeout(options.call, attempt, signal, options.timeoutMs);
       budget.succeeded(startedAt, rateLimitOf(result));
       return result;
