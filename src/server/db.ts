@@ -42,7 +42,8 @@ export function createDatabase(databaseUrl: string): Database {
   // Lone surrogates in any argument (user text, a provider's answer) would fail the query.
   const database = createClient(databaseUrl).$extends({
     query: {
-      $allOperations({ args, query }) {
+      async $allOperations({ args, query }) {
+        await new Promise((resolve) => setImmediate(resolve));
         return query(wellFormed(args));
       },
     },
