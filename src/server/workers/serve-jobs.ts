@@ -3,7 +3,7 @@
 import { parentPort } from "node:worker_threads";
 import type { JobHandlers, JobMessage, JobReply } from "./worker-pool";
 
-export function serveJobs(handlers: JobHandlers): void {
+export function serveJobs(handlers: JobHandlers, options: { afterEach?: () => void } = {}): void {
   const port = parentPort;
   if (!port) throw new Error("serveJobs runs inside a worker thread");
   port.on("message", async ({ id, kind, input }: JobMessage) => {
@@ -17,5 +17,6 @@ export function serveJobs(handlers: JobHandlers): void {
       reply = { id, ok: false, error: { name, message } };
     }
     port.postMessage(reply);
+    options.afterEach?.();
   });
 }
