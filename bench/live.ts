@@ -105,8 +105,9 @@ export async function runLiveBench(options: { memory?: boolean } = {}): Promise<
   const server = await startAppServer();
   try {
     const session = await signUp(server.url, "Follower");
-    // Warm the server up (first compiles of each route, sharp, the offline models) with a small run.
-    await followEvents(session, await startStoryRun(session, 5, "Warm-up"));
+    // Warm the server up (first compiles of each route and query, sharp, the offline models) with a
+    // run the size of the measured ones: a smaller one left the first row paying for the rest.
+    await followEvents(session, await startStoryRun(session, LIVE_SCENES, "Warm-up"));
     const idle = probe(server.url, "/api/health", HEALTH_INTERVAL_MS);
     await new Promise((resolve) => setTimeout(resolve, 3000));
     const idleHealth = await idle.stop();
