@@ -43,6 +43,9 @@ export function createDatabase(databaseUrl: string): Database {
   const database = createClient(databaseUrl).$extends({
     query: {
       async $allOperations({ args, query }) {
+        // One turn of the event loop first: the embedded database answers synchronously, so a
+        // burst of queries (a run's tasks, many followers opening at once) would otherwise run as
+        // one chain of microtasks while requests that arrived meanwhile wait for all of it.
         await new Promise((resolve) => setImmediate(resolve));
         return query(wellFormed(args));
       },
