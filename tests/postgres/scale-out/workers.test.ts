@@ -2,6 +2,7 @@
 // BullMQ on a real Redis, and hear their events over Redis pub/sub. Real parts throughout: real
 // worker processes (src/server/worker-process.ts) and app instances in child processes, a real
 // redis-server, PostgreSQL, and the HTTP fake provider on loopback (the openai SDK's code path).
+import { Redis } from "ioredis";
 import { afterAll, beforeAll } from "vitest";
 import { followRun } from "@/server/generation/events/follow-run";
 import type { RunEvent } from "@/server/generation/events/run-events";
@@ -56,7 +57,6 @@ const countOf = (events: RunEvent[], type: RunEvent["type"], key?: string) =>
 
 /** The workers' reports: which worker holds which runs. */
 async function holderOf(runId: string, timeoutMs = 30_000): Promise<Child> {
-  const { Redis } = await import("ioredis");
   const connection = new Redis(cluster.REDIS_URL);
   try {
     const deadline = Date.now() + timeoutMs;
@@ -158,6 +158,28 @@ describe("runs on worker processes over Redis", () => {
     }
   }, 120_000);
 
+  test("a cancel asked while no worker held the run is not lost: the worker that takes the run later cancels it before anything starts", async ({ alice, database }) => {
+    provider.configure({ latencyMs: 1_500 });
+    const connection = new Redis(cluster.REDIS_URL);
+    try {
+      const busy = [await app.caller(alice).slides.create(deckInput(330, 2, 1)), await app.caller(alice).slides.create(deckInput(340, 2, 1))];
+      const { runId } = await app.caller(alice).slides.create(deckInput(350, 2, 1));
+      await Promise.all(busy.map((run) => holderOf(run.runId)));
+      // As an app instance that stored the request and died before it took the job off the queue.
+      await connection.set(`storyforge:run-cancel:${runId}`, String(Date.now()));
+      const run = await app.engine.waitForRun(runId);
+      expect(run.status).toBe("cancelled");
+      const events = await app.engine.eventsAfter(runId, 0);
+      expect(countOf(events, "task-start")).toBe(0);
+      expect([calls.get(350), calls.get(351)]).toEqual([undefined, undefined]);
+      for (const other of busy) expect((await app.engine.waitForRun(other.runId)).status).toBe("succeeded");
+      expect(await database.db.task.count({ where: { runId, status: "cancelled" } })).toBe(2);
+    } finally {
+      connection.disconnect();
+      provider.configure({ latencyMs: 150 });
+    }
+  }, 120_000);
+
   test("a worker killed (SIGKILL) in the middle of a run: another takes it over, no task is lost, none that succeeded runs again", async ({ alice, database }) => {
     provider.configure({ latencyMs: 400 });
     try {
@@ -205,6 +227,41 @@ describe("runs on worker processes over Redis", () => {
       provider.configure({ latencyMs: 150 });
     }
   }, 120_000);
+
+  test("a worker stopped (SIGTERM) in the middle of a run hands it back at once: another finishes it, nothing fails, nothing succeeded is redone", async ({ alice }) => {
+    // Workers whose holds last ten seconds: a run taken over sooner was handed back, not found stalled.
+    await Promise.all(workers.splice(0).map((worker) => stopChild(worker)));
+    workers.push(...(await Promise.all([1, 2].map(() => startWorker(cluster, { BATCH_MAX_CONCURRENT: "2", WORKER_LOCK_SECONDS: "10" })))));
+    provider.configure({ latencyMs: 400 });
+    try {
+      const { runId } = await app.caller(alice).slides.create(deckInput(450, 9, 3));
+      await followUntil(otherApp.engine, runId, (events) => countOf(events, "task-end") >= 2);
+      const holder = await holderOf(runId);
+      const stoppedAt = Date.now();
+      await stopChild(holder, "SIGTERM");
+      workers.splice(workers.indexOf(holder as (typeof workers)[number]), 1);
+      expect(holder.output()).not.toMatch(/error/i);
+
+      const run = await app.engine.waitForRun(runId);
+      expect(run.status).toBe("succeeded");
+      const events = await app.engine.eventsAfter(runId, 0);
+      const takeOver = events.findLast((event) => event.type === "run-start")!;
+      expect(takeOver.payload).toMatchObject({ resumed: true });
+      // A hold found stalled is taken over five to ten seconds after its last renewal at the earliest.
+      expect(takeOver.createdAt.getTime() - stoppedAt).toBeLessThan(4_000);
+      // The calls in flight were aborted without failing their tasks; they ran again on the other worker.
+      expect(countOf(events, "task-error")).toBe(0);
+      const keys = run.tasks.map((task) => task.key);
+      for (const key of keys) {
+        expect(events.filter((event) => event.type === "task-end" && event.payload.key === key && event.payload.status === "succeeded")).toHaveLength(1);
+      }
+      const doneBefore = keys.filter((key) => events.some((event) => event.seq < takeOver.seq && event.type === "task-end" && event.payload.key === key));
+      expect(doneBefore.length).toBeGreaterThanOrEqual(2);
+      for (const key of doneBefore) expect(countOf(events.filter((event) => event.seq > takeOver.seq), "task-start", key)).toBe(0);
+    } finally {
+      provider.configure({ latencyMs: 150 });
+    }
+  }, 180_000);
 
   test("an app instance killed (SIGKILL) with a follower connected: the follower resumes on the other with its last event id, without a gap or a duplicate", async ({ alice }) => {
     provider.configure({ latencyMs: 250 });
