@@ -79,6 +79,12 @@ export interface Engine {
    * engine shuts down first (the run is left to be taken over again).
    */
   executeRun(runId: string, options?: { cancelNow?(): boolean }): Promise<RunStatus | null>;
+  /**
+   * A worker process's part: stops executing a run it no longer holds (its hold ran out and
+   * another process may have taken it over). Calls in flight are aborted and nothing more of the
+   * run is written here; executeRun rejects with EngineShutdown.
+   */
+  releaseRun(runId: string): void;
   getRun(runId: string): Promise<RunDetails | null>;
   /** The current status of each run that exists (live runs from memory, others as stored). */
   runStatuses(runIds: readonly string[]): Promise<Map<string, RunStatus>>;

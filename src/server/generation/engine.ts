@@ -64,8 +64,8 @@ export function createEngine(options: EngineOptions): Engine {
   /** Ended runs whose end is not yet committed, so waitForRun does not read a stale row. */
   const endings = new Map<string, Promise<void>>();
   const waiters = new Map<string, Array<() => void>>();
-  /** Wakes waitForRun callers of runs this engine holds when it shuts down (executeRun rejects). */
-  const shutdownWaiters = new Set<() => void>();
+  /** Stops executeRun's waits when the engine shuts down or lets their run go (executeRun rejects). */
+  const holdWaiters = new Set<{ runId: string; stop: () => void }>();
 
   const budgetSet = createBudgets(settings, { now: clock.now, store: options.limits });
   const budgets = budgetSet.byName;
@@ -148,7 +148,8 @@ export function createEngine(options: EngineOptions): Engine {
     if (runs.has(runId)) {
       let stop!: () => void;
       const stopped = new Promise<"shutdown">((resolve) => (stop = () => resolve("shutdown")));
-      shutdownWaiters.add(stop);
+      const hold = { runId, stop };
+      holdWaiters.add(hold);
       const ended = new Promise<"ended">((resolve) => {
         const forRun = waiters.get(runId) ?? [];
         forRun.push(() => resolve("ended"));
@@ -157,7 +158,7 @@ export function createEngine(options: EngineOptions): Engine {
       try {
         if ((await Promise.race([ended, stopped])) === "shutdown") throw new EngineShutdown();
       } finally {
-        shutdownWaiters.delete(stop);
+        holdWaiters.delete(hold);
       }
     }
     await endings.get(runId);
@@ -314,6 +315,16 @@ export function createEngine(options: EngineOptions): Engine {
       return waitHeld(runId);
     },
 
+    releaseRun(runId) {
+      const run = runs.get(runId);
+      if (!run) return;
+      run.released = true;
+      run.abort.abort(new EngineShutdown());
+      runs.delete(runId);
+      admission.leave(run);
+      for (const hold of holdWaiters) if (hold.runId === runId) hold.stop();
+    },
+
     async getRun(runId) {
       const live = runs.get(runId);
       return live ? runDetails(live) : reader.readRun(runId);
@@ -379,7 +390,7 @@ export function createEngine(options: EngineOptions): Engine {
       if (machine.closed) return;
       machine.closed = true;
       for (const run of runs.values()) run.abort.abort(new EngineShutdown());
-      for (const wake of shutdownWaiters) wake();
+      for (const hold of holdWaiters) hold.stop();
       await machine.idle();
       await Promise.all([store.flush(), budgetSet.flush()]);
       writer.close();

@@ -228,6 +228,31 @@ describe("runs on worker processes over Redis", () => {
     }
   }, 120_000);
 
+  test("a worker that loses its hold on a run (its lock gone) lets the run go, and another worker finishes it: every task succeeds once, the events stay one numbered sequence", async ({ alice }) => {
+    provider.configure({ latencyMs: 700 });
+    const connection = new Redis(cluster.REDIS_URL);
+    try {
+      const { runId } = await app.caller(alice).slides.create(deckInput(600, 9, 1));
+      await followUntil(otherApp.engine, runId, (events) => countOf(events, "task-end") >= 2);
+      const holder = await holderOf(runId);
+      // As when a worker stalls past its lock: BullMQ's lock on the job is gone.
+      expect(await connection.del(`storyforge:runs:${runId}:lock`)).toBe(1);
+
+      const run = await app.engine.waitForRun(runId);
+      expect(run.status).toBe("succeeded");
+      expect(holder.output()).toMatch(/lost the hold on runs/);
+      const events = await app.engine.eventsAfter(runId, 0);
+      expect(events.map((event) => event.seq)).toEqual(events.map((_, index) => index + 1));
+      expect(events.findLast((event) => event.type === "run-start")!.payload).toMatchObject({ resumed: true });
+      for (const key of run.tasks.map((task) => task.key)) {
+        expect(events.filter((event) => event.type === "task-end" && event.payload.key === key && event.payload.status === "succeeded")).toHaveLength(1);
+      }
+    } finally {
+      connection.disconnect();
+      provider.configure({ latencyMs: 150 });
+    }
+  }, 120_000);
+
   test("a worker stopped (SIGTERM) in the middle of a run hands it back at once: another finishes it, nothing fails, nothing succeeded is redone", async ({ alice }) => {
     // Workers whose holds last ten seconds: a run taken over sooner was handed back, not found stalled.
     await Promise.all(workers.splice(0).map((worker) => stopChild(worker)));

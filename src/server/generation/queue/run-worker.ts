@@ -11,7 +11,7 @@
 // back at once.
 import { Worker, WaitingError, type Job } from "bullmq";
 import { Redis } from "ioredis";
-import { EngineShutdown, type Engine } from "../engine";
+import type { Engine } from "../engine";
 import type { RunEventBus } from "../events/event-bus";
 import type { RunReader } from "../storage/run-reader";
 import {
@@ -92,7 +92,8 @@ export async function startRunWorker(options: RunWorkerOptions): Promise<RunWork
       const status = await engine.executeRun(runId, { cancelNow: () => cancelAsked.has(runId) });
       return { status };
     } catch (error) {
-      if (error instanceof EngineShutdown || stopping) return handBack(job, token);
+      if (stopping) return handBack(job, token);
+      // Released: the job is another worker's now; BullMQ's attempt to fail it here is refused.
       throw error;
     } finally {
       held.delete(runId);
@@ -121,7 +122,12 @@ export async function startRunWorker(options: RunWorkerOptions): Promise<RunWork
     if (!(error instanceof WaitingError)) console.error(`${id}: run ${job?.data.runId} failed in the worker; the sweep queues it again`, error);
   });
   worker.on("error", (error) => console.error(`${id}: worker error`, error));
-  worker.on("lockRenewalFailed", (jobIds) => console.error(`${id}: could not renew the hold on runs ${jobIds.join(", ")}`));
+  worker.on("lockRenewalFailed", (jobIds) => {
+    // Another worker may take these runs over now: stop executing them here, so that at most a
+    // moment's work is done twice rather than the rest of the run.
+    console.error(`${id}: lost the hold on runs ${jobIds.join(", ")}; letting them go`);
+    for (const runId of jobIds) engine.releaseRun(runId);
+  });
 
   const report = async () => {
     const status = engine.status();
