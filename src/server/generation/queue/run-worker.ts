@@ -55,6 +55,7 @@ const REPUBLISHED_EVENTS = 64;
 /** A run whose cancel request is younger than this is being cancelled by an app instance: the sweep leaves it. */
 const FRESH_CANCEL_MS = 60_000;
 const REPORT_INTERVAL_MS = 1_000;
+const FORGET_REPORTS_AFTER_MS = 60_000;
 
 export async function startRunWorker(options: RunWorkerOptions): Promise<RunWorker> {
   const { engine, bus, reader, lockMs } = options;
@@ -133,6 +134,10 @@ export async function startRunWorker(options: RunWorkerOptions): Promise<RunWork
     const status = engine.status();
     const value: WorkerReport = { id, pid: process.pid, at: Date.now(), activeRuns: held.size, runIds: [...held], budgets: status.budgets };
     await connection.hset(WORKER_STATUS_KEY, id, JSON.stringify(value));
+    // Killed workers leave their last report behind; readers skip old ones, this forgets them.
+    const reports = await connection.hgetall(WORKER_STATUS_KEY);
+    const gone = Object.entries(reports).filter(([, report]) => !(reportedAt(report) > value.at - FORGET_REPORTS_AFTER_MS));
+    if (gone.length > 0) await connection.hdel(WORKER_STATUS_KEY, ...gone.map(([worker]) => worker));
   };
   const reporting = setInterval(() => void report().catch(() => {}), REPORT_INTERVAL_MS);
   reporting.unref();
@@ -170,4 +175,12 @@ export async function startRunWorker(options: RunWorkerOptions): Promise<RunWork
       await Promise.allSettled([listener.quit(), connection.quit()]);
     },
   };
+}
+
+function reportedAt(report: string): number {
+  try {
+    return Number((JSON.parse(report) as { at?: unknown }).at) || 0;
+  } catch {
+    return 0;
+  }
 }
