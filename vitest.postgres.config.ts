@@ -2,7 +2,8 @@
 // A throwaway cluster is started for the run (scripts/postgres-cluster.mjs; TEST_POSTGRES_URL
 // points at an existing server instead), and each test file gets a fresh database on it.
 // Left out: tests of the SQLite files themselves (their migrations, backups) and tests that need
-// no database. tests/postgres/ holds the tests of PostgreSQL alone (left out of npm test).
+// no database. tests/postgres/ holds the tests of PostgreSQL alone (left out of npm test), and
+// tests/postgres/scale-out/ those of worker processes over Redis (each file starts a redis-server).
 import { defineConfig } from "vitest/config";
 import base from "./vitest.config.ts";
 

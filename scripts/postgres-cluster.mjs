@@ -50,9 +50,10 @@ function runTool(bin, tool, args) {
 
 /**
  * Creates and starts a cluster in `directory` (a new temporary folder by default) on a free port.
- * The settings trade durability for speed (fsync off): a throwaway cluster, never for data you keep.
+ * A throwaway cluster trades durability for speed (fsync off); `keep: true` keeps the folder's data
+ * between starts, written durably (`npm run cluster`).
  */
-export async function startCluster({ directory, port } = {}) {
+export async function startCluster({ directory, port, keep = false } = {}) {
   const bin = postgresBinaries();
   const folder = directory ?? fs.mkdtempSync(path.join(os.tmpdir(), "storyforge-postgres-"));
   fs.mkdirSync(folder, { recursive: true });
@@ -62,16 +63,18 @@ export async function startCluster({ directory, port } = {}) {
     const gid = Number(execFileSync("id", ["-g", "postgres"], { encoding: "utf8" }).trim());
     fs.chownSync(folder, uid, gid);
   }
-  // C collation sorts like SQLite (by bytes), so listings come back in the same order on both.
-  runTool(bin, "initdb", ["-D", data, "-U", USER, "--auth=trust", "--encoding=UTF8", "--locale=C", "--no-sync"]);
+  // A kept cluster (`keep`) is started again from its folder; a throwaway one is always new.
+  if (!keep || !fs.existsSync(path.join(data, "PG_VERSION"))) {
+    // C collation sorts like SQLite (by bytes), so listings come back in the same order on both.
+    runTool(bin, "initdb", ["-D", data, "-U", USER, "--auth=trust", "--encoding=UTF8", "--locale=C", "--no-sync"]);
+  }
   const listenPort = port ?? (await freePort());
   const options = [
     `-p ${listenPort}`,
     `-k ${folder}`,
     "-c listen_addresses=127.0.0.1",
-    "-c fsync=off",
-    "-c synchronous_commit=off",
-    "-c full_page_writes=off",
+    // Speed over durability only for throwaway clusters.
+    ...(keep ? [] : ["-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off"]),
     "-c shared_buffers=64MB",
     "-c max_connections=200",
   ].join(" ");
@@ -91,6 +94,12 @@ function alive(pid) {
 
 /** Stops the server by its pid (fast shutdown: sessions are ended) and removes its folder. */
 export async function stopCluster(directory) {
+  await stopServer(directory);
+  fs.rmSync(directory, { recursive: true, force: true });
+}
+
+/** Stops the server by its pid (fast shutdown: sessions are ended), keeping its data. */
+export async function stopServer(directory) {
   const pidFile = path.join(directory, "data", "postmaster.pid");
   if (fs.existsSync(pidFile)) {
     const pid = Number(fs.readFileSync(pidFile, "utf8").split("\n")[0]);
@@ -101,7 +110,6 @@ export async function stopCluster(directory) {
       if (alive(pid)) process.kill(pid, "SIGKILL");
     }
   }
-  fs.rmSync(directory, { recursive: true, force: true });
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

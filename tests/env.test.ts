@@ -30,6 +30,15 @@ describe("configuration", () => {
     expect(attempt).toThrow(/GENERATION_PROVIDER .*"offline"/);
   });
 
+  test("REDIS_URL scales out onto workers, only with a PostgreSQL database", () => {
+    expect(parseEnv({}).REDIS_URL).toBeUndefined();
+    const scaled = parseEnv({ DATABASE_URL: "postgres://127.0.0.1/storyforge", REDIS_URL: "redis://127.0.0.1:6379", WORKER_LOCK_SECONDS: "3" });
+    expect([scaled.REDIS_URL, scaled.WORKER_LOCK_SECONDS]).toEqual(["redis://127.0.0.1:6379", 3]);
+    expect(parseEnv({}).WORKER_LOCK_SECONDS).toBe(5);
+    expect(() => parseEnv({ REDIS_URL: "redis://127.0.0.1:6379" })).toThrow(/REDIS_URL needs a PostgreSQL DATABASE_URL/);
+    expect(() => parseEnv({ DATABASE_URL: "postgres://127.0.0.1/storyforge", REDIS_URL: "127.0.0.1:6379" })).toThrow(/REDIS_URL must start with "redis:\/\/"/);
+  });
+
   test("the database is an embedded SQLite file or a PostgreSQL server", () => {
     expect(parseEnv({ DATABASE_URL: "postgres://storyforge:secret@127.0.0.1:5432/storyforge" }).DATABASE_URL).toBe("postgres://storyforge:secret@127.0.0.1:5432/storyforge");
     expect(parseEnv({ DATABASE_URL: "postgresql://127.0.0.1/storyforge" }).DATABASE_URL).toBe("postgresql://127.0.0.1/storyforge");

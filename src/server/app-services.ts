@@ -7,6 +7,9 @@ import { db } from "./db";
 import { env } from "./env";
 import { createEngine, type Engine } from "./generation/engine";
 import { engineSettingsFromEnv } from "./generation/engine-settings";
+import type { RunEventBus } from "./generation/events/event-bus";
+import { createRedisEventBus, type RedisEventBus } from "./generation/events/redis-event-bus";
+import { createBullmqRunDispatcher, type BullmqRunDispatcher } from "./generation/queue/bullmq-run-queue";
 import { createPrismaProviderLimitStore } from "./generation/storage/prisma-provider-limit-store";
 import { createBatchWriter } from "./generation/storage/batch-writer";
 import { DOMAINS, OFFLINE_RESPONDERS } from "./domains";
@@ -26,6 +29,8 @@ const globalForServices = globalThis as unknown as {
   storyforgeImages?: ImageStore;
   storyforgeProviders?: Providers;
   storyforgeEngine?: Engine;
+  storyforgeRunEvents?: RedisEventBus;
+  storyforgeDispatcher?: BullmqRunDispatcher;
 };
 
 export function imageStore(): ImageStore {
@@ -44,21 +49,54 @@ export function providers(): Providers {
   return globalForServices.storyforgeProviders;
 }
 
-/** The process's engine, built from the environment with every domain's task types registered. */
+/**
+ * The app process's engine. Embedded (no REDIS_URL) it executes the runs it stores; with REDIS_URL
+ * it stores them and hands them to the worker processes (`npm run worker`), and hears their events
+ * over Redis.
+ */
 export function appEngine(): Engine {
-  if (!globalForServices.storyforgeEngine) {
-    const settings = engineSettingsFromEnv(env());
-    const instance = createEngine({
-      db: db(),
-      settings: { ...settings, maxConcurrent: offlineCaps(settings.maxConcurrent, budgetProviders(providers()), cpuWorkerCount()), budgetIdentity: budgetIdentity(providers()) },
-      writer: createBatchWriter(env().DATABASE_URL),
-      limits: createPrismaProviderLimitStore(db()),
-    });
-    const services = { db: db(), providers: providers(), images: imageStore() };
-    for (const domain of DOMAINS) instance.registerTaskTypes(domain.taskTypes(services));
-    globalForServices.storyforgeEngine = instance;
-  }
+  globalForServices.storyforgeEngine ??= processEngine(env().REDIS_URL ? "dispatch" : "execute");
   return globalForServices.storyforgeEngine;
+}
+
+/** Run events over Redis when scaled out, shared by the process's engine and its worker. */
+export function redisRunEvents(): RedisEventBus | null {
+  const url = env().REDIS_URL;
+  if (!url) return null;
+  globalForServices.storyforgeRunEvents ??= createRedisEventBus(url);
+  return globalForServices.storyforgeRunEvents;
+}
+
+/**
+ * An engine built from the environment with every domain's task types registered: one that
+ * executes runs (embedded, and in worker processes) or one that dispatches them to the workers.
+ * App instances and workers share this wiring, so they run the same domains on the same providers.
+ */
+export function processEngine(role: "execute" | "dispatch"): Engine {
+  const settings = engineSettingsFromEnv(env());
+  const redisUrl = env().REDIS_URL;
+  const bus: RunEventBus | undefined = redisRunEvents() ?? undefined;
+  if (role === "dispatch" && !redisUrl) throw new Error("Dispatching runs to workers needs REDIS_URL");
+  if (role === "dispatch") globalForServices.storyforgeDispatcher ??= createBullmqRunDispatcher(redisUrl!);
+  const instance = createEngine({
+    db: db(),
+    settings: { ...settings, maxConcurrent: offlineCaps(settings.maxConcurrent, budgetProviders(providers()), cpuWorkerCount()), budgetIdentity: budgetIdentity(providers()) },
+    writer: createBatchWriter(env().DATABASE_URL),
+    limits: createPrismaProviderLimitStore(db()),
+    bus,
+    dispatcher: role === "dispatch" ? globalForServices.storyforgeDispatcher : undefined,
+  });
+  const services = { db: db(), providers: providers(), images: imageStore() };
+  for (const domain of DOMAINS) instance.registerTaskTypes(domain.taskTypes(services));
+  return instance;
+}
+
+/** Closes the Redis connections of a scaled-out process (after its engine shut down). */
+export async function closeRedisServices(): Promise<void> {
+  await globalForServices.storyforgeDispatcher?.close();
+  await globalForServices.storyforgeRunEvents?.close();
+  globalForServices.storyforgeDispatcher = undefined;
+  globalForServices.storyforgeRunEvents = undefined;
 }
 
 /** The provider each budget's calls go to. */

@@ -20,6 +20,12 @@ export const envSchema = z
       .regex(/^(file:|postgres(ql)?:\/\/)/, 'must start with "file:" (the embedded SQLite database) or "postgres://" (PostgreSQL)')
       .default("file:./data/storyforge.db"),
     DATA_DIR: z.string().default("./data"),
+    // Scaled out (docs/scale-out.md): runs go to `npm run worker` processes through BullMQ on this
+    // Redis, and run events reach every app instance over its pub/sub. Needs a PostgreSQL DATABASE_URL.
+    REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with "redis://" or "rediss://"').optional(),
+    // How long a worker's hold on a run lasts without renewal: a killed worker's runs are taken over
+    // by another worker within about twice this.
+    WORKER_LOCK_SECONDS: seconds().default(5),
     BETTER_AUTH_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
     BETTER_AUTH_URL: z.url().optional(),
     // How many reverse proxies in front of the app append to X-Forwarded-For; 0 trusts no such header.
@@ -59,6 +65,9 @@ export const envSchema = z
         path: ["BATCH_DEFAULT_WORKERS"],
         message: `must not exceed BATCH_MAX_WORKERS (${env.BATCH_MAX_WORKERS})`,
       });
+    }
+    if (env.REDIS_URL && !/^postgres(ql)?:\/\//.test(env.DATABASE_URL)) {
+      context.addIssue({ code: "custom", path: ["REDIS_URL"], message: "needs a PostgreSQL DATABASE_URL (workers and app instances share the database)" });
     }
     if (env.GENERATION_PROVIDER === "openai" && !env.OPENAI_API_KEY) {
       context.addIssue({ code: "custom", path: ["OPENAI_API_KEY"], message: "is required when GENERATION_PROVIDER=openai" });

@@ -13,6 +13,9 @@ import { referencedFilesIn } from "./storage/stored-files";
 
 export async function startServerProcess(): Promise<{ resumed: string[]; swept: number }> {
   const settings = env();
+  // Scaled out, app instances and workers share DATA_DIR and the workers resume runs: a file in
+  // progress in a worker would look like an orphan here, so nothing is swept (docs/scale-out.md).
+  if (settings.REDIS_URL) return { resumed: await appEngine().resumeUnfinished(), swept: 0 };
   const other = claimServerLock(settings.DATA_DIR);
   // Another live server's files in progress would look like orphans: leave them.
   const swept = other ? 0 : (await sweepOrphans(settings.DATABASE_URL, settings.DATA_DIR)).length;

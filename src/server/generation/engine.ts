@@ -14,98 +14,25 @@
 // runs/task-execution.ts (a task's context and provider calls), storage/ (the writer and the
 // reader), events/ (the bus and followers). This file wires them and keeps the live runs.
 import { AppError, notFound } from "@/server/errors";
-import type { Database } from "@/server/db";
+import type { BudgetStatus, Engine, EngineOptions, EngineStatus } from "./engine-api";
 import { createBudgets } from "./limits/budgets";
-import { systemClock, type Clock } from "./clock";
+import { systemClock } from "./clock";
 import { clampWorkers, DEFAULT_ENGINE_SETTINGS, type EngineSettings } from "./engine-settings";
-import { createInProcessEventBus, type RunEventBus, type RunEventListener } from "./events/event-bus";
-import type { RunEvent } from "./events/run-events";
-import type { ProviderLimitStore } from "./limits/provider-limits";
+import { createInProcessEventBus } from "./events/event-bus";
+import { assertNoActiveStoredRun, dispatchedStatus, storedRunEnded } from "./queue/dispatched-runs";
 import { Admission } from "./runs/admission";
 import { RunMachine } from "./runs/run-machine";
 import { RunRecorder } from "./runs/run-recorder";
 import { addTasks, createRunState, runDetails, type RunState } from "./runs/run-state";
 import { validateTaskSpecs } from "./runs/task-graph";
 import { createPrismaBatchWriter } from "./storage/prisma-batch-writer";
-import { createPrismaRunReader, type RunReader } from "./storage/run-reader";
-import { createRunStore, type BatchWriter } from "./storage/run-store";
+import { createPrismaRunReader } from "./storage/run-reader";
+import { createRunStore } from "./storage/run-store";
 import { TaskTypeRegistry } from "./task-types";
-import {
-  ACTIVE_RUN_STATUSES,
-  TERMINAL_RUN_STATUSES,
-  type RunDetails,
-  type RunStatus,
-  type SubmitRunRequest,
-  type TaskKind,
-  type TaskType,
-} from "./types";
+import { ACTIVE_RUN_STATUSES, TERMINAL_RUN_STATUSES, type RunStatus, type SubmitRunRequest, type TaskKind } from "./types";
 
-export interface EngineOptions {
-  db: Database;
-  settings?: Partial<EngineSettings>;
-  clock?: Clock;
-  /** Source of jitter for retry delays, in [0, 1). */
-  random?: () => number;
-  bus?: RunEventBus;
-  /** Where state changes are written; Prisma by default. The engine closes it on shutdown. */
-  writer?: BatchWriter;
-  /** Where runs and events are read back; Prisma by default. */
-  reader?: RunReader;
-  /**
-   * Where the budgets keep what they learn about each provider:model's limits, so the next engine
-   * starts from it. Without one, every engine starts cold.
-   */
-  limits?: ProviderLimitStore;
-}
+export type { BudgetStatus, Engine, EngineOptions, EngineStatus } from "./engine-api";
 
-export interface EngineStatus {
-  activeRuns: number;
-  waitingRuns: number;
-  /** Calls in flight, per budget. */
-  inFlight: Record<TaskKind, number>;
-  /** The adaptive windows (equal to the caps unless the provider pushed back), per budget. */
-  windows: Record<TaskKind, number>;
-  /** What each budget has measured of its provider model: what operators size workers from. */
-  budgets: Record<TaskKind, BudgetStatus>;
-}
-
-export interface BudgetStatus {
-  identity: string;
-  cap: number;
-  inFlight: number;
-  window: number;
-  /** Calls per second the budget paces to, or null while it paces by window alone. */
-  ratePerSecond: number | null;
-  /** The measured round trip of one call, or null before the first answer. */
-  roundTripMs: number | null;
-  /** The window at the provider's last 429 (its limit as last seen), or null when it never refused. */
-  limitSeen: number | null;
-}
-
-export interface Engine {
-  readonly settings: EngineSettings;
-  /** Registers a domain's task types. Stored runs that were waiting for them start now. */
-  registerTaskTypes(types: readonly TaskType[]): void;
-  /** Stores the run and its tasks, and returns its id once they are committed. */
-  submitRun(request: SubmitRunRequest): Promise<string>;
-  /** Cancels queued tasks and aborts running calls. Cancelling a finished run changes nothing. */
-  cancelRun(runId: string): Promise<void>;
-  /** Re-queues the tasks of a finished run that did not succeed; returns how many. */
-  retryFailed(runId: string): Promise<number>;
-  /** Picks up the runs a previous process left unfinished; returns their ids. */
-  resumeUnfinished(): Promise<string[]>;
-  getRun(runId: string): Promise<RunDetails | null>;
-  /** The current status of each run that exists (live runs from memory, others as stored). */
-  runStatuses(runIds: readonly string[]): Promise<Map<string, RunStatus>>;
-  /** Committed events of the run, live. Returns the function that unsubscribes. */
-  subscribe(runId: string, listener: RunEventListener): () => void;
-  eventsAfter(runId: string, afterSeq: number): Promise<RunEvent[]>;
-  /** Resolves with the run once it has ended and its end is committed. */
-  waitForRun(runId: string): Promise<RunDetails>;
-  status(): EngineStatus;
-  /** Aborts in-flight work without marking it failed (a later start resumes it), then writes everything. */
-  shutdown(): Promise<void>;
-}
 
 class RunCancelled extends Error {
   constructor() {
@@ -114,24 +41,31 @@ class RunCancelled extends Error {
   }
 }
 
-class EngineShutdown extends Error {
+export class EngineShutdown extends Error {
   constructor() {
     super("The engine is shutting down");
     this.name = "EngineShutdown";
   }
 }
 
+/** How long cancelling a run held by a worker process waits to see its end. */
+const CANCEL_WAIT_MS = 5_000;
+
+
 export function createEngine(options: EngineOptions): Engine {
   const settings: EngineSettings = { ...DEFAULT_ENGINE_SETTINGS, ...options.settings };
   const clock = options.clock ?? systemClock;
   const bus = options.bus ?? createInProcessEventBus();
   const reader = options.reader ?? createPrismaRunReader(options.db);
+  const dispatcher = options.dispatcher ?? null;
 
   /** Runs this process manages: waiting in line, active, or waiting for their task types. */
   const runs = new Map<string, RunState>();
   /** Ended runs whose end is not yet committed, so waitForRun does not read a stale row. */
   const endings = new Map<string, Promise<void>>();
   const waiters = new Map<string, Array<() => void>>();
+  /** Stops executeRun's waits when the engine shuts down or lets their run go (executeRun rejects). */
+  const holdWaiters = new Set<{ runId: string; stop: () => void }>();
 
   const budgetSet = createBudgets(settings, { now: clock.now, store: options.limits });
   const budgets = budgetSet.byName;
@@ -193,7 +127,62 @@ export function createEngine(options: EngineOptions): Engine {
     }
   }
 
+  /** Takes a stored run into this engine's hands: interrupted tasks are queued again. */
+  function adopt(run: RunState): void {
+    for (const task of run.tasks.values()) {
+      // Interrupted mid-call: nothing of it was committed, so it starts over.
+      if (task.status === "running" || task.status === "retrying") {
+        task.startedAt = null;
+        recorder.setTaskStatus(run, task, "queued");
+      }
+    }
+    run.status = "queued";
+    store.updateRun(run);
+    runs.set(run.id, run);
+  }
+
   const budgetOf = (type: string) => taskTypes.get(type)!.budget;
+
+  /** Resolves with the held run's status once its end is committed; rejects if the engine shuts down first. */
+  async function waitHeld(runId: string): Promise<RunStatus> {
+    if (runs.has(runId)) {
+      let stop!: () => void;
+      const stopped = new Promise<"shutdown">((resolve) => (stop = () => resolve("shutdown")));
+      const hold = { runId, stop };
+      holdWaiters.add(hold);
+      const ended = new Promise<"ended">((resolve) => {
+        const forRun = waiters.get(runId) ?? [];
+        forRun.push(() => resolve("ended"));
+        waiters.set(runId, forRun);
+      });
+      try {
+        if ((await Promise.race([ended, stopped])) === "shutdown") throw new EngineShutdown();
+      } finally {
+        holdWaiters.delete(hold);
+      }
+    }
+    await endings.get(runId);
+    const status = (await reader.statuses([runId])).get(runId);
+    if (!status) throw notFound("Run");
+    return status;
+  }
+
+  /**
+   * Cancels a run that executes (or will) in a worker process. A run no worker held yet is
+   * cancelled here, from its stored state; otherwise its worker is told, and this waits a little
+   * for the run's end so the caller sees it cancelled, as it would in the embedded engine.
+   */
+  async function cancelDispatched(runId: string): Promise<void> {
+    if ((await dispatcher!.requestCancel(runId)) === "removed") {
+      const run = await reader.loadRunState(runId);
+      if (!run || TERMINAL_RUN_STATUSES.has(run.status) || runs.has(runId)) return;
+      adopt(run);
+      machine.cancel(run, new RunCancelled());
+      await store.committed();
+      return;
+    }
+    await storedRunEnded(bus, reader, runId, CANCEL_WAIT_MS);
+  }
 
   return {
     settings,
@@ -210,7 +199,8 @@ export function createEngine(options: EngineOptions): Engine {
       if (request.tasks.length === 0) throw new AppError("BAD_REQUEST", "A run needs at least one task");
       validateTaskSpecs(request.tasks, new Set(), (type) => taskTypes.has(type));
       const subjectId = request.subjectId ?? null;
-      assertSubjectFree(subjectId, request.exclusiveSubject);
+      if (dispatcher) await assertNoActiveStoredRun(reader, subjectId, request.exclusiveSubject);
+      else assertSubjectFree(subjectId, request.exclusiveSubject);
       const run = createRunState({
         kind: request.kind,
         teamId: request.teamId,
@@ -222,6 +212,12 @@ export function createEngine(options: EngineOptions): Engine {
       const tasks = addTasks(run, request.tasks, budgetOf);
       store.insertRun(run);
       for (const task of tasks) store.insertTask(task);
+      if (dispatcher) {
+        // Stored first: a worker that takes the job reads the run.
+        await store.committed();
+        await dispatcher.dispatch(run.id);
+        return run.id;
+      }
       runs.set(run.id, run);
       admission.admit(run);
       await store.committed();
@@ -240,6 +236,7 @@ export function createEngine(options: EngineOptions): Engine {
       }
       const stored = (await reader.statuses([runId])).get(runId);
       if (!stored) throw notFound("Run");
+      if (dispatcher && !TERMINAL_RUN_STATUSES.has(stored)) return cancelDispatched(runId);
       if (!TERMINAL_RUN_STATUSES.has(stored)) {
         throw new AppError("CONFLICT", "The run is not managed by this process yet; try again in a moment");
       }
@@ -252,7 +249,12 @@ export function createEngine(options: EngineOptions): Engine {
       if (!run) throw notFound("Run");
       if (!TERMINAL_RUN_STATUSES.has(run.status)) throw new AppError("CONFLICT", "The run has not ended yet");
       if (runs.has(runId)) throw new AppError("CONFLICT", "The run is already being retried");
-      assertSubjectFree(run.subjectId, true);
+      if (dispatcher) {
+        // The worker that ended the run completes its job just after the end is committed; a
+        // retry queued before that would be taken for the old job and dropped.
+        if (await dispatcher.isQueued(runId)) throw new AppError("CONFLICT", "The run has not ended yet");
+        await assertNoActiveStoredRun(reader, run.subjectId, true, runId);
+      } else assertSubjectFree(run.subjectId, true);
       let requeued = 0;
       for (const task of run.tasks.values()) {
         if (task.status === "succeeded") continue;
@@ -268,6 +270,12 @@ export function createEngine(options: EngineOptions): Engine {
       run.endedAt = null;
       run.metrics = null;
       store.updateRun(run);
+      if (dispatcher) {
+        await store.committed();
+        await dispatcher.clearCancel(runId);
+        await dispatcher.dispatch(runId);
+        return requeued;
+      }
       runs.set(run.id, run);
       admission.admit(run);
       await store.committed();
@@ -276,26 +284,45 @@ export function createEngine(options: EngineOptions): Engine {
 
     async resumeUnfinished() {
       assertOpen();
+      // Scaled out, the workers pick up what is unfinished (src/server/worker-process.ts).
+      if (dispatcher) return [];
       const resumed: string[] = [];
       for (const id of await reader.unfinishedRunIds()) {
         if (runs.has(id)) continue;
         const run = await reader.loadRunState(id);
         if (!run || runs.has(id)) continue;
-        for (const task of run.tasks.values()) {
-          // Interrupted mid-call: nothing of it was committed, so it starts over.
-          if (task.status === "running" || task.status === "retrying") {
-            task.startedAt = null;
-            recorder.setTaskStatus(run, task, "queued");
-          }
-        }
-        run.status = "queued";
-        store.updateRun(run);
-        runs.set(id, run);
+        adopt(run);
         admission.admit(run);
         resumed.push(id);
       }
       await store.committed();
       return resumed;
+    },
+
+    async executeRun(runId, options = {}) {
+      assertOpen();
+      if (dispatcher) throw new Error("An engine that dispatches runs does not execute them");
+      if (!runs.has(runId)) {
+        const run = await reader.loadRunState(runId);
+        if (!run) return null;
+        if (runs.has(runId)) return waitHeld(runId);
+        if (TERMINAL_RUN_STATUSES.has(run.status)) return run.status;
+        assertOpen();
+        adopt(run);
+        if (options.cancelNow?.()) machine.cancel(run, new RunCancelled());
+        else admission.admit(run);
+      }
+      return waitHeld(runId);
+    },
+
+    releaseRun(runId) {
+      const run = runs.get(runId);
+      if (!run) return;
+      run.released = true;
+      run.abort.abort(new EngineShutdown());
+      runs.delete(runId);
+      admission.leave(run);
+      for (const hold of holdWaiters) if (hold.runId === runId) hold.stop();
     },
 
     async getRun(runId) {
@@ -316,11 +343,14 @@ export function createEngine(options: EngineOptions): Engine {
       return bus.subscribe(runId, listener);
     },
 
-    eventsAfter(runId, afterSeq) {
+    async eventsAfter(runId, afterSeq) {
+      // Subscriptions made before this read hear everything committed after it.
+      await bus.ready?.(runId);
       return reader.eventsAfter(runId, afterSeq);
     },
 
     async waitForRun(runId) {
+      if (dispatcher) await storedRunEnded(bus, reader, runId);
       if (runs.has(runId)) {
         await new Promise<void>((resolve) => {
           const forRun = waiters.get(runId) ?? [];
@@ -352,6 +382,7 @@ export function createEngine(options: EngineOptions): Engine {
           limitSeen: learned.limitSeen,
         };
       }
+      if (dispatcher) return dispatchedStatus(dispatcher, details);
       return { activeRuns: admission.activeCount, waitingRuns: admission.waitingCount, inFlight, windows, budgets: details };
     },
 
@@ -359,6 +390,7 @@ export function createEngine(options: EngineOptions): Engine {
       if (machine.closed) return;
       machine.closed = true;
       for (const run of runs.values()) run.abort.abort(new EngineShutdown());
+      for (const hold of holdWaiters) hold.stop();
       await machine.idle();
       await Promise.all([store.flush(), budgetSet.flush()]);
       writer.close();

@@ -8,6 +8,12 @@ export interface RunEventBus {
   publish(event: RunEvent): void;
   /** Returns the function that stops the subscription. */
   subscribe(runId: string, listener: RunEventListener): () => void;
+  /**
+   * Resolves once every subscription made so far to the run hears what is published. A bus over
+   * the network subscribes asynchronously; followers read stored events only after this, so an
+   * event is either in what they read or in what they hear. In-process, subscribing is immediate.
+   */
+  ready?(runId: string): Promise<void>;
 }
 
 export function createInProcessEventBus(): RunEventBus {

@@ -90,7 +90,7 @@ export class RunMachine {
   }
 
   private pump(run: RunState): void {
-    while (!this.closed && !run.cancelling && run.running < run.settings.maxWorkers && run.readyHead < run.ready.length) {
+    while (!this.closed && !run.cancelling && !run.released && run.running < run.settings.maxWorkers && run.readyHead < run.ready.length) {
       const task = run.ready[run.readyHead++]!;
       if (task.status === "queued") this.startTask(run, task);
     }
@@ -115,7 +115,9 @@ export class RunMachine {
   private async execute(run: RunState, task: TaskState): Promise<void> {
     // Admission waits until every type of the run is registered, so the type is here.
     const outcome = await executeTask(this.options.execution, this.options.taskTypes.get(task.type)!, run, task);
-    if (outcome.ok) this.succeed(run, task, outcome.output, outcome.added);
+    // Released to another process, which redoes what was in flight here: nothing of it is written.
+    if (run.released) run.running--;
+    else if (outcome.ok) this.succeed(run, task, outcome.output, outcome.added);
     else this.fail(run, task, outcome.error);
     if (--this.executing === 0) this.whenIdle?.();
   }

@@ -30,6 +30,8 @@ export interface RunState extends StoredRun {
   /** Aborted on cancel and on shutdown; every task's signal. */
   abort: AbortController;
   cancelling: boolean;
+  /** Another process holds the run now (a worker lost its hold): nothing more of it is started or written here. */
+  released: boolean;
   resumed: boolean;
   /** The position last announced with a queue-position event. */
   announcedPosition: number;
@@ -99,6 +101,7 @@ export function createRunState(fields: {
     nextPosition: 0,
     abort,
     cancelling: false,
+    released: false,
     resumed: false,
     announcedPosition: 0,
     tally: emptyTally(),

@@ -16,6 +16,10 @@ export interface RunReader {
   statuses(runIds: readonly string[]): Promise<Map<string, RunStatus>>;
   /** Runs a previous process left queued or running, oldest first. */
   unfinishedRunIds(): Promise<string[]>;
+  /** The stored runs of the subject that are queued or running (where runs execute in other processes). */
+  activeRunIdsOf(subjectId: string): Promise<string[]>;
+  /** The run's newest `count` stored events, oldest first. */
+  lastEvents(runId: string, count: number): Promise<RunEvent[]>;
 }
 
 export function createPrismaRunReader(db: Database): RunReader {
@@ -39,6 +43,14 @@ export function createPrismaRunReader(db: Database): RunReader {
         select: { id: true },
       });
       return rows.map((row) => row.id);
+    },
+    async activeRunIdsOf(subjectId) {
+      const rows = await db.run.findMany({ where: { subjectId, status: { in: ["queued", "running"] } }, select: { id: true } });
+      return rows.map((row) => row.id);
+    },
+    async lastEvents(runId, count) {
+      const newest = await db.runEvent.findFirst({ where: { runId }, orderBy: { seq: "desc" }, select: { seq: true } });
+      return newest ? readEventsAfter(db, runId, Math.max(0, newest.seq - count)) : [];
     },
   };
 }
