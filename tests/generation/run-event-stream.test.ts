@@ -7,6 +7,7 @@ import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import superjson from "superjson";
 import { createRunsRouter } from "@/server/api/routers/runs";
 import { createRunEventFeeds, serveRunEvents, type RunEventStreamServices } from "@/server/api/run-event-stream";
+import { STREAM_SETUPS_AT_ONCE } from "@/server/api/stream-admission";
 import { createInnerContext, createTRPCRouter } from "@/server/api/trpc";
 import type { Auth } from "@/server/auth";
 import type { Engine } from "@/server/generation/engine";
@@ -117,6 +118,29 @@ describe("runs.events over HTTP", () => {
     const delivered = streams[0]!.filter((message) => message.event === "message").map((message) => superjson.deserialize(JSON.parse(message.data)));
     expect(delivered).toEqual(storedEvents);
     expect(services.feeds.stats()).toMatchObject({ followers: 0, feeds: 0 });
+  });
+
+  test("followers opening at once are set up a few at a time, and every one of them is served", async () => {
+    const headers = await signedInHeaders(auth, alice);
+    const runId = await submitFor(alice, imageTasks(4));
+    let settingUp = 0;
+    let most = 0;
+    const counted: RunEventStreamServices = {
+      ...services,
+      async context(requestHeaders) {
+        most = Math.max(most, ++settingUp);
+        try {
+          return await contextFor(requestHeaders);
+        } finally {
+          settingUp--;
+        }
+      },
+    };
+    const followers = await Promise.all(Array.from({ length: 20 }, () => serveRunEvents(eventsRequest(headers, { runId }), counted)));
+    expect(most).toBe(STREAM_SETUPS_AT_ONCE);
+    const streams = await Promise.all(followers.map((response) => messagesOf(response!)));
+    const stored = (await engine.eventsAfter(runId, 0)).map((event) => event.seq);
+    for (const messages of streams) expect(seqsOf(messages)).toEqual(stored);
   });
 
   test("a reconnecting browser resumes after its Last-Event-ID header, or the lastEventId in its input", async () => {

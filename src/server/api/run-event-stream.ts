@@ -14,6 +14,7 @@ import type { Engine } from "@/server/generation/engine";
 import { createRunFeeds, type RunFeeds } from "@/server/generation/events/run-feeds";
 import type { RunEvent } from "@/server/generation/events/run-events";
 import { runEventsInput } from "./routers/runs";
+import { admitStream } from "./stream-admission";
 import { SSE_SETTINGS, type InnerContext } from "./trpc";
 
 /** The headers tRPC sends with a subscription stream. */
@@ -83,13 +84,17 @@ function readRequest(request: Request): { runId: string; afterSeq: number } | nu
 export async function serveRunEvents(request: Request, services: RunEventStreamServices): Promise<Response | null> {
   const followed = readRequest(request);
   if (!followed) return null;
-  const context = await services.context(request.headers);
-  if (!context.user) return null;
-  try {
-    await findMemberRun(services.engine, context.db, context.user.id, followed.runId);
-  } catch {
-    return null;
-  }
+  const member = await admitStream(async () => {
+    const context = await services.context(request.headers);
+    if (!context.user) return false;
+    try {
+      await findMemberRun(services.engine, context.db, context.user.id, followed.runId);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+  if (!member) return null;
   const stream = services.feeds.follow({ ...followed, opening: CONNECTED, closing: RETURN, signal: request.signal });
   return new Response(stream, { headers: SSE_HEADERS });
 }

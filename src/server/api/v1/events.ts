@@ -12,6 +12,7 @@ import type { Engine } from "@/server/generation/engine";
 import { createRunFeeds, type RunFeeds } from "@/server/generation/events/run-feeds";
 import type { RunEvent } from "@/server/generation/events/run-events";
 import { TERMINAL_RUN_STATUSES } from "@/server/generation/types";
+import { admitStream } from "../stream-admission";
 import { requireTeamKey } from "./access";
 import { answer } from "./http";
 import type { ApiServices } from "./services";
@@ -67,15 +68,16 @@ export function deckEventsHandler(
   options: { pingIntervalMs?: number } = {},
 ): Promise<Response> {
   return answer(async () => {
-    const principal = await requireTeamKey(services, request);
-    const deck = await findTeamDeck(services.db, principal.teamId, params.deckId);
-    if (!deck.lastRunId) throw new AppError("NOT_FOUND", "This deck has no run to follow yet");
-    const runId = deck.lastRunId;
     const afterSeq = lastEventIdOf(request);
-    const status = (await services.engine.runStatuses([runId])).get(runId);
-    if (status && TERMINAL_RUN_STATUSES.has(status) && (await services.engine.eventsAfter(runId, afterSeq)).length === 0) {
-      return new Response(null, { status: 204 });
-    }
+    const runId = await admitStream(async () => {
+      const principal = await requireTeamKey(services, request);
+      const deck = await findTeamDeck(services.db, principal.teamId, params.deckId);
+      if (!deck.lastRunId) throw new AppError("NOT_FOUND", "This deck has no run to follow yet");
+      const status = (await services.engine.runStatuses([deck.lastRunId])).get(deck.lastRunId);
+      const ended = status && TERMINAL_RUN_STATUSES.has(status) && (await services.engine.eventsAfter(deck.lastRunId, afterSeq)).length === 0;
+      return ended ? null : deck.lastRunId;
+    });
+    if (runId === null) return new Response(null, { status: 204 });
     const stream = deckEventFeeds(services.engine, options.pingIntervalMs).follow({
       runId,
       afterSeq,
