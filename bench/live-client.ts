@@ -60,6 +60,8 @@ export interface FollowResult {
   lastSeq: number;
   /** Streams the server closed before the run ended (the follower then resumed). */
   reconnects: number;
+  /** When the first stream opened (its `connected` event arrived), Date.now() time. */
+  connectedAt: number;
 }
 
 interface FollowOptions {
@@ -72,7 +74,7 @@ const RECONNECT_DELAY_MS = 100;
 
 /** Follows a run until its stream ends with tRPC's `return` event. */
 export function followEvents(session: Session, runId: string, options: FollowOptions = {}): Promise<FollowResult> {
-  const result: FollowResult = { delaysMs: [], replayed: 0, received: 0, duplicates: 0, gaps: 0, lastSeq: 0, reconnects: 0 };
+  const result: FollowResult = { delaysMs: [], replayed: 0, received: 0, duplicates: 0, gaps: 0, lastSeq: 0, reconnects: 0, connectedAt: Number.POSITIVE_INFINITY };
   const input = encodeURIComponent(JSON.stringify({ json: { runId } }));
   const target = new URL(`${session.url}/api/trpc/runs.events?input=${input}`);
   return new Promise((resolve, reject) => {
@@ -92,7 +94,10 @@ export function followEvents(session: Session, runId: string, options: FollowOpt
         let data = "";
         let id: string | null = null;
         const dispatch = () => {
-          if (event === "connected") openedAt = Date.now();
+          if (event === "connected") {
+            openedAt = Date.now();
+            result.connectedAt = Math.min(result.connectedAt, openedAt);
+          }
           else if (event === "return") ended = true;
           else if (event === "serialized-error") reject(new Error(`runs.events failed: ${data}`));
           else if (event === "message" && id !== null) record(Number(id), data, openedAt);
@@ -159,17 +164,24 @@ export function followEvents(session: Session, runId: string, options: FollowOpt
   }
 }
 
+export interface ProbeSample {
+  /** When the request was sent, Date.now() time. */
+  sentAt: number;
+  ms: number;
+}
+
 export interface Probe {
-  stop(): Promise<number[]>;
+  stop(): Promise<ProbeSample[]>;
 }
 
 /** Asks `path` one request at a time, every `intervalMs`, and records how long each answer took. */
 export function probe(url: string, path: string, intervalMs: number): Probe {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-  const durations: number[] = [];
+  const samples: ProbeSample[] = [];
   let running = true;
   const loop = (async () => {
     while (running) {
+      const sentAt = Date.now();
       const startedAt = performance.now();
       await new Promise<void>((resolve) => {
         http
@@ -179,7 +191,7 @@ export function probe(url: string, path: string, intervalMs: number): Probe {
           })
           .on("error", () => resolve());
       });
-      durations.push(performance.now() - startedAt);
+      samples.push({ sentAt, ms: performance.now() - startedAt });
       await new Promise((resolve) => setTimeout(resolve, intervalMs));
     }
   })();
@@ -188,7 +200,7 @@ export function probe(url: string, path: string, intervalMs: number): Probe {
       running = false;
       await loop;
       agent.destroy();
-      return durations;
+      return samples;
     },
   };
 }

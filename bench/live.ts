@@ -4,7 +4,7 @@
 // /api/health is asked one request at a time; then the server's memory over 20 runs of 30 images.
 import fs from "node:fs";
 import path from "node:path";
-import { followEvents, mutate, percentile, probe, signUp, type FollowResult, type Session } from "./live-client";
+import { followEvents, mutate, percentile, probe, signUp, type FollowResult, type ProbeSample, type Session } from "./live-client";
 import { startAppServer, type AppServer } from "./live-server";
 
 const FOLLOWERS = [1, 10, 50, 200];
@@ -22,7 +22,7 @@ const STORY = ["lighthouse-keeper.txt", "market-of-clocks.txt", "lighthouse-keep
 interface LiveRow {
   followers: number;
   followed: FollowResult[];
-  health: number[];
+  health: ProbeSample[];
   makespanMs: number;
 }
 
@@ -50,26 +50,32 @@ async function liveRow(server: AppServer, session: Session, followers: number): 
 
 const ms = (value: number) => (Number.isFinite(value) ? `${value.toFixed(0)} ms` : "–");
 
-function printLiveTable(rows: LiveRow[], idleHealth: number[]): void {
+function printLiveTable(rows: LiveRow[], idle: ProbeSample[]): void {
+  const idleHealth = idle.map((sample) => sample.ms);
   console.log(`\n### Live run events: one offline ${LIVE_SCENES}-scene run per row, followers over SSE on loopback\n`);
   console.log(
-    "| followers | events per follower | live deliveries measured | delivery p50 | delivery p99 | delivery max | gaps | duplicates | resumed streams | /api/health p50 | /api/health p99 | /api/health max | run, create to last follower's end |",
+    "| followers | events per follower | live deliveries measured | delivery p50 | delivery p99 | delivery max | gaps | duplicates | resumed streams | /api/health p50 | /api/health p99 | /api/health max | /api/health p99 once every follower is in | run, create to last follower's end |",
   );
-  console.log("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+  console.log("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
   for (const row of rows) {
     const delays = row.followed.flatMap((follower) => follower.delaysMs);
     const sum = (pick: (follower: FollowResult) => number) => row.followed.reduce((total, follower) => total + pick(follower), 0);
     const events = Math.max(...row.followed.map((follower) => follower.lastSeq));
     // A follower that ended short of the run's last event missed the tail: count it as a gap too.
     const shortfall = sum((follower) => events - follower.lastSeq);
+    const health = row.health.map((sample) => sample.ms);
+    // N followers opening at once are N requests through the whole pipeline in the same instant;
+    // what the run itself costs the rest of the app shows once they are all in.
+    const allIn = Math.max(...row.followed.map((follower) => follower.connectedAt));
+    const healthOnceIn = row.health.filter((sample) => sample.sentAt >= allIn).map((sample) => sample.ms);
     console.log(
       `| ${row.followers} | ${events} | ${delays.length} | ${ms(percentile(delays, 0.5))} | ${ms(percentile(delays, 0.99))} | ${ms(Math.max(...delays))} | ` +
         `${sum((follower) => follower.gaps) + shortfall} | ${sum((follower) => follower.duplicates)} | ${sum((follower) => follower.reconnects)} | ` +
-        `${ms(percentile(row.health, 0.5))} | ${ms(percentile(row.health, 0.99))} | ${ms(Math.max(...row.health))} | ${(row.makespanMs / 1000).toFixed(1)} s |`,
+        `${ms(percentile(health, 0.5))} | ${ms(percentile(health, 0.99))} | ${ms(Math.max(...health))} | ${ms(percentile(healthOnceIn, 0.99))} | ${(row.makespanMs / 1000).toFixed(1)} s |`,
     );
   }
   console.log(
-    `| idle (no run) | | | | | | | | | ${ms(percentile(idleHealth, 0.5))} | ${ms(percentile(idleHealth, 0.99))} | ${ms(Math.max(...idleHealth))} | |`,
+    `| idle (no run) | | | | | | | | | ${ms(percentile(idleHealth, 0.5))} | ${ms(percentile(idleHealth, 0.99))} | ${ms(Math.max(...idleHealth))} | | |`,
   );
 }
 
