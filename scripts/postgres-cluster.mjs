@@ -7,10 +7,10 @@
 //   node scripts/postgres-cluster.mjs stop <folder>    stops the server by its pid and removes the folder
 import { execFileSync, spawnSync } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { freePort, stopProcess } from "./local-process.mjs";
 
 const USER = "app";
 
@@ -24,18 +24,6 @@ export function postgresBinaries(env = process.env) {
     if (fs.existsSync(path.join(bin, "initdb"))) return bin;
   }
   throw new Error("PostgreSQL is not installed: apt-get install -y postgresql (or set PG_BIN to the folder of initdb and pg_ctl)");
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** Runs a PostgreSQL tool, as the `postgres` user when this process is root. */
@@ -83,15 +71,6 @@ export async function startCluster({ directory, port, keep = false } = {}) {
   return { directory: folder, port: listenPort, pid, url: `postgres://${USER}@127.0.0.1:${listenPort}/postgres` };
 }
 
-function alive(pid) {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** Stops the server by its pid (fast shutdown: sessions are ended) and removes its folder. */
 export async function stopCluster(directory) {
   await stopServer(directory);
@@ -103,12 +82,7 @@ export async function stopServer(directory) {
   const pidFile = path.join(directory, "data", "postmaster.pid");
   if (fs.existsSync(pidFile)) {
     const pid = Number(fs.readFileSync(pidFile, "utf8").split("\n")[0]);
-    if (pid > 0 && alive(pid)) {
-      process.kill(pid, "SIGINT");
-      const deadline = Date.now() + 30_000;
-      while (alive(pid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
-      if (alive(pid)) process.kill(pid, "SIGKILL");
-    }
+    await stopProcess(pid, "SIGINT", 30_000);
   }
 }
 

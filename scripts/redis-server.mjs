@@ -10,23 +10,12 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { freePort, stopProcess } from "./local-process.mjs";
 
 export function redisServerBinary(env = process.env) {
   const binary = env.REDIS_SERVER ?? "/usr/bin/redis-server";
   if (!fs.existsSync(binary)) throw new Error("redis-server is not installed: apt-get install -y redis-server (or set REDIS_SERVER to its path)");
   return binary;
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** Resolves once the server answers PING on the port, or rejects after `timeoutMs`. */
@@ -77,26 +66,12 @@ export async function startRedis({ directory, port } = {}) {
   return { directory: folder, port: listenPort, pid, url: `redis://127.0.0.1:${listenPort}` };
 }
 
-function alive(pid) {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** Stops the server by its pid and removes its folder. */
 export async function stopRedis(directory) {
   const pidFile = path.join(directory, "redis.pid");
   if (fs.existsSync(pidFile)) {
     const pid = Number(fs.readFileSync(pidFile, "utf8").trim());
-    if (pid > 0 && alive(pid)) {
-      process.kill(pid, "SIGTERM");
-      const deadline = Date.now() + 10_000;
-      while (alive(pid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
-      if (alive(pid)) process.kill(pid, "SIGKILL");
-    }
+    await stopProcess(pid, "SIGTERM", 10_000);
   }
   fs.rmSync(directory, { recursive: true, force: true });
 }

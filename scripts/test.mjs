@@ -2,10 +2,10 @@
 // then one plain summary line computed from their JSON reports.
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildIfNeeded } from "./app-environment.mjs";
+import { freePort } from "./local-process.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const reports = path.join(root, "test-results");
@@ -14,18 +14,6 @@ const vitestReport = path.join(reports, "vitest.json");
 const playwrightReport = path.join(reports, "playwright.json");
 fs.rmSync(vitestReport, { force: true });
 fs.rmSync(playwrightReport, { force: true });
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function run(args, env = {}) {
   return spawnSync(process.execPath, args, { cwd: root, stdio: "inherit", env: { ...process.env, ...env } }).status ?? 1;
