@@ -21,3 +21,19 @@ test("a burst of queries lets other work in between them instead of holding the 
   expect(finished).toBe(burst);
   expect(seenByTheOtherWork).toBeLessThan(burst / 2);
 });
+
+test("queries inside a transaction run without waiting a turn in between", async () => {
+  // A turn inside a transaction would let the engine's writer commit between its read and its
+  // write (SQLITE_BUSY_SNAPSHOT), and let other queries run inside it on the one connection.
+  let turns = 0;
+  const counting = setInterval(() => turns++, 0);
+  try {
+    await testDatabase.db.$transaction(async (transaction) => {
+      const start = turns;
+      for (let query = 0; query < 20; query++) await transaction.user.count();
+      expect(turns - start).toBe(0);
+    });
+  } finally {
+    clearInterval(counting);
+  }
+});

@@ -38,15 +38,29 @@ function createClient(databaseUrl: string): Database {
   return new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: file, timeout: 10_000 }) });
 }
 
+/**
+ * Whether an operation runs inside a transaction (interactive or batch). Prisma 6.19 tells its
+ * query extensions only through the parameters it passes them (`__internalParams.transaction`);
+ * tests/db.test.ts holds this to the Prisma in use.
+ */
+function inTransaction(params: object): boolean {
+  const internal = (params as { __internalParams?: { transaction?: unknown } }).__internalParams;
+  return internal?.transaction !== undefined;
+}
+
 export function createDatabase(databaseUrl: string): Database {
   // Lone surrogates in any argument (user text, a provider's answer) would fail the query.
   const database = createClient(databaseUrl).$extends({
     query: {
-      async $allOperations({ args, query }) {
+      async $allOperations(params) {
+        const { args, query } = params;
         // One turn of the event loop first: the embedded database answers synchronously, so a
         // burst of queries (a run's tasks, many followers opening at once) would otherwise run as
-        // one chain of microtasks while requests that arrived meanwhile wait for all of it.
-        await new Promise((resolve) => setImmediate(resolve));
+        // one chain of microtasks while requests that arrived meanwhile wait for all of it. Never
+        // inside a transaction: on SQLite a transaction that read, then waits a turn while the
+        // engine's writer commits, can no longer write (SQLITE_BUSY_SNAPSHOT), and the one
+        // connection would run other queries inside it meanwhile.
+        if (!inTransaction(params)) await new Promise((resolve) => setImmediate(resolve));
         return query(wellFormed(args));
       },
     },
