@@ -86,6 +86,13 @@ export interface AdaptiveConcurrency {
    * learned, and when it last decreased, so the same 429s are not answered twice.
    */
   adopt(limits: LearnedLimits, decreasedAt: number): void;
+  /**
+   * Other processes sharing the budget sent `count` calls since this one last heard: they count
+   * in the rate estimate between two 429s and in the quota mirror as this process's own do, and
+   * in what the provider delivered per round trip (where a 429 brings the window): at a steady
+   * pace, as many calls are sent per round trip as are answered.
+   */
+  othersSent(count: number): void;
 }
 
 /** Growth stops at the first 429 with the window at this share of itself. */
@@ -311,6 +318,16 @@ export function createAdaptiveConcurrency(options: AdaptiveConcurrencyOptions): 
 
     get decreasedAt() {
       return lastDecreaseAt;
+    },
+
+    othersSent(count) {
+      for (let index = 0; index < count; index++) {
+        const sentAt = Math.max(now(), lastSentAt + 0.001);
+        lastSentAt = sentAt;
+        quota.sent(sentAt);
+        pacing.sent(sentAt, false);
+        completions[completionCount++ & 1023] = sentAt;
+      }
     },
 
     adopt(limits, decreasedAt) {

@@ -4,27 +4,29 @@
 
 /**
  * Takes a slot: KEYS leases (sorted set: lease id → expiry), pause (ms time), due (the schedule's
- * theoretical arrival time, GCRA); ARGV lease id, limit, gap ms, burst, lease ms.
- * Returns {1, 0, active} when taken; {0, wait ms, active} when paused or paced (try again then);
- * {0, -1, active} when every slot is held (try again on a release).
+ * theoretical arrival time, GCRA), admitted (a count of every process's admissions); ARGV lease
+ * id, limit, gap ms, burst, lease ms.
+ * Returns {1, 0, active, admitted} when taken; {0, wait ms, active, admitted} when paused or
+ * paced (try again then); {0, -1, active, admitted} when every slot is held (try again on a release).
  */
 export const ACQUIRE = `
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
 local active = redis.call('ZCARD', KEYS[1])
+local admitted = tonumber(redis.call('GET', KEYS[4]) or '0')
 local paused = tonumber(redis.call('GET', KEYS[2]) or '0')
-if paused > now then return {0, paused - now, active} end
-if active >= tonumber(ARGV[2]) then return {0, -1, active} end
+if paused > now then return {0, paused - now, active, admitted} end
+if active >= tonumber(ARGV[2]) then return {0, -1, active, admitted} end
 local gap = tonumber(ARGV[3])
 if gap > 0 then
   local due = math.max(tonumber(redis.call('GET', KEYS[3]) or '0'), now)
   local allowAt = due - (tonumber(ARGV[4]) - 1) * gap
-  if allowAt > now then return {0, math.ceil(allowAt - now), active} end
+  if allowAt > now then return {0, math.ceil(allowAt - now), active, admitted} end
   redis.call('SET', KEYS[3], tostring(due + gap), 'PX', math.ceil(due + gap - now) + 1000)
 end
 redis.call('ZADD', KEYS[1], now + tonumber(ARGV[5]), ARGV[1])
-return {1, 0, active + 1}
+return {1, 0, active + 1, redis.call('INCR', KEYS[4])}
 `;
 
 /** Gives a slot back and says so on the channel: KEYS leases; ARGV lease id, channel. */

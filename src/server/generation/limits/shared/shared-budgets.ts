@@ -58,6 +58,8 @@ export function createSharedBudgets(redisUrl: string, options: { processId?: str
     },
     attach(name, identity, budget) {
       const key = keyOf(name, identity);
+      const limiter = limiters.get(key);
+      if (limiter) limiter.onOthersAdmitted = (count) => budget.othersSent(count);
       const state = shareBudgetState(budget, { redis, key, channel: channelOf(key) });
       states.set(key, state);
       return state;

@@ -33,6 +33,11 @@ export interface SharedLimiterOptions {
 }
 
 export interface SharedLimiter extends Limiter {
+  /**
+   * Told how many calls the other processes were let in since this one last asked: the budget's
+   * rate estimate and quota mirror count every call the provider sees, not only this process's.
+   */
+  onOthersAdmitted: ((count: number) => void) | null;
   /** Another process released a slot: waiters here may go. */
   released(): void;
   close(): void;
@@ -47,7 +52,9 @@ interface Waiter {
 
 export function createSharedLimiter(options: SharedLimiterOptions): SharedLimiter {
   const { redis, key, channel, processId, leaseMs, now } = options;
-  const keys = { leases: `${key}:leases`, pause: `${key}:pause`, due: `${key}:due` };
+  const keys = { leases: `${key}:leases`, pause: `${key}:pause`, due: `${key}:due`, admitted: `${key}:admitted` };
+  /** The admission count as Redis last said it; null before the first answer. */
+  let admittedSeen: number | null = null;
   let limit = options.initialLimit;
   let gapMs = 0;
   let burst = 1;
@@ -77,10 +84,14 @@ export function createSharedLimiter(options: SharedLimiterOptions): SharedLimite
     asking = true;
     const lease = `${processId}:${nextLease++}`;
     const waiter = line[0]!;
-    (redis.eval(ACQUIRE, 3, keys.leases, keys.pause, keys.due, lease, limit, gapMs, burst, leaseMs) as Promise<[number, number, number]>).then(
-      ([taken, waitMs, active]) => {
+    (redis.eval(ACQUIRE, 4, keys.leases, keys.pause, keys.due, keys.admitted, lease, limit, gapMs, burst, leaseMs) as Promise<[number, number, number, number]>).then(
+      ([taken, waitMs, active, admitted]) => {
         asking = false;
         sharedActive = active;
+        // The count includes this admission, if it was one: the others' are the rest.
+        const others = admittedSeen === null ? 0 : admitted - admittedSeen - taken;
+        admittedSeen = admitted;
+        if (others > 0) limiter.onOthersAdmitted?.(others);
         if (taken === 1) {
           if (waiter.settled) {
             // Aborted while Redis answered: give the slot straight back.
@@ -122,7 +133,8 @@ export function createSharedLimiter(options: SharedLimiterOptions): SharedLimite
   }, Math.max(10, Math.floor(leaseMs / 3)));
   renewal.unref();
 
-  return {
+  const limiter: SharedLimiter = {
+    onOthersAdmitted: null,
     acquire(signal) {
       if (signal?.aborted) return Promise.reject(signal.reason);
       return new Promise<boolean>((resolve, reject) => {
@@ -198,4 +210,5 @@ export function createSharedLimiter(options: SharedLimiterOptions): SharedLimite
       for (const lease of leases.splice(0)) void releaseLease(lease);
     },
   };
+  return limiter;
 }
