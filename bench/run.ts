@@ -3,7 +3,7 @@
 // a "slow provider" table where the provider allows less than one call per round trip, and the
 // persona and slide-deck tables, which run the domains' real task types (bench/personas.ts,
 // bench/decks.ts), and the "live" tables: the production server followed by many browsers over SSE,
-// and its memory.
+// and its memory; and with --cluster, worker processes on PostgreSQL and Redis (bench/cluster.ts).
 // Prints Markdown tables; docs/benchmarks.md records a run and how to read it.
 import fs from "node:fs";
 import os from "node:os";
@@ -51,6 +51,18 @@ const PERSONA_RUNS = process.argv.includes("--quick")
       { latencyMs: LATENCY_MS, repetitions: 5 },
       { latencyMs: 10 * LATENCY_MS, repetitions: 2 },
     ];
+if (ONLY === "cluster" || process.argv.includes("--cluster")) {
+  // Worker processes on a PostgreSQL cluster and a redis-server of their own (bench/cluster.ts).
+  const { runClusterBench, printClusterTable } = await import("./cluster");
+  const options = {
+    latencyMs: LATENCY_MS,
+    workerCounts: [1, 2, 4],
+    decks: process.argv.includes("--quick") ? 8 : 12,
+    slidesPerDeck: process.argv.includes("--quick") ? 12 : 24,
+  };
+  printClusterTable(await runClusterBench(options), options);
+  process.exit(0);
+}
 if (ONLY === "live") {
   // The live tables start an app server of their own and need nothing below.
   await runLiveBench({ memory: !process.argv.includes("--quick") });

@@ -9,6 +9,7 @@ import { createEngine, type Engine } from "./generation/engine";
 import { engineSettingsFromEnv } from "./generation/engine-settings";
 import type { RunEventBus } from "./generation/events/event-bus";
 import { createRedisEventBus, type RedisEventBus } from "./generation/events/redis-event-bus";
+import { createSharedBudgets, type SharedBudgets } from "./generation/limits/shared/shared-budgets";
 import { createBullmqRunDispatcher, type BullmqRunDispatcher } from "./generation/queue/bullmq-run-queue";
 import { createPrismaProviderLimitStore } from "./generation/storage/prisma-provider-limit-store";
 import { createBatchWriter } from "./generation/storage/batch-writer";
@@ -31,6 +32,7 @@ const globalForServices = globalThis as unknown as {
   storyforgeEngine?: Engine;
   storyforgeRunEvents?: RedisEventBus;
   storyforgeDispatcher?: BullmqRunDispatcher;
+  storyforgeSharedBudgets?: SharedBudgets;
 };
 
 export function imageStore(): ImageStore {
@@ -78,6 +80,8 @@ export function processEngine(role: "execute" | "dispatch"): Engine {
   const bus: RunEventBus | undefined = redisRunEvents() ?? undefined;
   if (role === "dispatch" && !redisUrl) throw new Error("Dispatching runs to workers needs REDIS_URL");
   if (role === "dispatch") globalForServices.storyforgeDispatcher ??= createBullmqRunDispatcher(redisUrl!);
+  // Workers draw provider calls from budgets shared by all of them (limits/shared/).
+  if (role === "execute" && redisUrl && env().WORKER_BUDGETS === "shared") globalForServices.storyforgeSharedBudgets ??= createSharedBudgets(redisUrl);
   const instance = createEngine({
     db: db(),
     settings: { ...settings, maxConcurrent: offlineCaps(settings.maxConcurrent, budgetProviders(providers()), cpuWorkerCount()), budgetIdentity: budgetIdentity(providers()) },
@@ -85,6 +89,7 @@ export function processEngine(role: "execute" | "dispatch"): Engine {
     limits: createPrismaProviderLimitStore(db()),
     bus,
     dispatcher: role === "dispatch" ? globalForServices.storyforgeDispatcher : undefined,
+    sharedBudgets: role === "execute" ? globalForServices.storyforgeSharedBudgets : undefined,
   });
   const services = { db: db(), providers: providers(), images: imageStore() };
   for (const domain of DOMAINS) instance.registerTaskTypes(domain.taskTypes(services));
@@ -95,6 +100,8 @@ export function processEngine(role: "execute" | "dispatch"): Engine {
 export async function closeRedisServices(): Promise<void> {
   await globalForServices.storyforgeDispatcher?.close();
   await globalForServices.storyforgeRunEvents?.close();
+  await globalForServices.storyforgeSharedBudgets?.close();
+  globalForServices.storyforgeSharedBudgets = undefined;
   globalForServices.storyforgeDispatcher = undefined;
   globalForServices.storyforgeRunEvents = undefined;
 }

@@ -26,6 +26,12 @@ export const envSchema = z
     // How long a worker's hold on a run lasts without renewal: a killed worker's runs are taken over
     // by another worker within about twice this.
     WORKER_LOCK_SECONDS: seconds().default(5),
+    // Workers share one budget per kind and provider model through Redis (the provider sees one
+    // client); "per-process" keeps each worker's own, as before (a baseline for benchmarks).
+    WORKER_BUDGETS: z.enum(["shared", "per-process"]).default("shared"),
+    // Runs one worker executes at once (BATCH_MAX_CONCURRENT holds across all of them); unset: as
+    // many as BATCH_MAX_CONCURRENT.
+    WORKER_RUNS: wholeNumber().optional(),
     BETTER_AUTH_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
     BETTER_AUTH_URL: z.url().optional(),
     // How many reverse proxies in front of the app append to X-Forwarded-For; 0 trusts no such header.

@@ -30,6 +30,7 @@ const worker = await startRunWorker({
   reader: createPrismaRunReader(db()),
   redisUrl: settings.REDIS_URL,
   lockMs: settings.WORKER_LOCK_SECONDS * 1000,
+  runsPerWorker: settings.WORKER_RUNS,
 });
 const queued = await worker.sweep();
 console.log(

@@ -6,6 +6,7 @@ import type { EngineSettings } from "./engine-settings";
 import type { RunEventBus, RunEventListener } from "./events/event-bus";
 import type { RunEvent } from "./events/run-events";
 import type { ProviderLimitStore } from "./limits/provider-limits";
+import type { SharedBudgets } from "./limits/shared/shared-budgets";
 import type { RunDispatcher } from "./queue/run-dispatcher";
 import type { RunReader } from "./storage/run-reader";
 import type { BatchWriter } from "./storage/run-store";
@@ -33,6 +34,11 @@ export interface EngineOptions {
    * and the dispatcher; this engine executes nothing.
    */
   dispatcher?: RunDispatcher;
+  /**
+   * Worker processes: the budgets' slots, pauses, pacing and adaptive decisions are shared through
+   * Redis with every other process that has them (limits/shared/). Without: this process's own.
+   */
+  sharedBudgets?: SharedBudgets;
 }
 
 export interface EngineStatus {
@@ -57,6 +63,8 @@ export interface BudgetStatus {
   roundTripMs: number | null;
   /** The window at the provider's last 429 (its limit as last seen), or null when it never refused. */
   limitSeen: number | null;
+  /** Shared with the other worker processes: the numbers are all processes', not added up. */
+  shared?: boolean;
 }
 
 export interface Engine {

@@ -67,7 +67,7 @@ export function createEngine(options: EngineOptions): Engine {
   /** Stops executeRun's waits when the engine shuts down or lets their run go (executeRun rejects). */
   const holdWaiters = new Set<{ runId: string; stop: () => void }>();
 
-  const budgetSet = createBudgets(settings, { now: clock.now, store: options.limits });
+  const budgetSet = createBudgets(settings, { now: clock.now, store: options.limits, shared: options.sharedBudgets });
   const budgets = budgetSet.byName;
   const taskTypes = new TaskTypeRegistry(new Set(budgets.keys()));
 
@@ -380,6 +380,7 @@ export function createEngine(options: EngineOptions): Engine {
           ratePerSecond: learned.ratePerSecond,
           roundTripMs: learned.roundTripMs,
           limitSeen: learned.limitSeen,
+          ...(options.sharedBudgets ? { shared: true } : {}),
         };
       }
       if (dispatcher) return dispatchedStatus(dispatcher, details);

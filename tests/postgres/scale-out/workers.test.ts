@@ -115,8 +115,9 @@ describe("runs on worker processes over Redis", () => {
     expect(run.counts).toMatchObject({ total: 6, succeeded: 6 });
     expectGapless(followed, await app.engine.eventsAfter(runId, 0));
     for (let marker = 100; marker < 106; marker++) expect(calls.get(marker)).toBe(1);
-    // The operators' view on an app instance: the three workers' budgets added up (20 image calls each).
-    expect(app.engine.status().budgets.image).toMatchObject({ identity: expect.stringMatching(/^openai:/), cap: 60 });
+    // The operators' view on an app instance: the budget the three workers share, taken once
+    // (20 image calls across all of them), not added up over the workers.
+    expect(app.engine.status().budgets.image).toMatchObject({ identity: expect.stringMatching(/^openai:/), cap: 20, shared: true });
   }, 120_000);
 
   test("cancelling on an app instance stops a run a worker holds: its calls in flight are aborted", async ({ alice }) => {

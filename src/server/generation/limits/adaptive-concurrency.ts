@@ -45,6 +45,11 @@ export interface AdaptiveConcurrencyOptions {
   now: () => number;
   /** The slowest a rate limit may pace calls: one per this long. Default one a minute. */
   slowestGapMs?: number;
+  /**
+   * Builds the limiter the window and pacing are applied to; an in-process one by default. Worker
+   * processes pass one shared through Redis (shared/shared-limiter.ts).
+   */
+  createLimiter?: (initialLimit: number, now: () => number) => Limiter;
 }
 
 export interface AdaptiveConcurrency {
@@ -74,6 +79,20 @@ export interface AdaptiveConcurrency {
   learned(): LearnedLimits;
   /** Starts from what an earlier engine learned. */
   restore(limits: LearnedLimits): void;
+  /** When the window or rate was last lowered: 429s of calls sent before it are already answered. */
+  readonly decreasedAt: number;
+  /**
+   * Takes another process's decision as its own (budgets shared by worker processes): what it
+   * learned, and when it last decreased, so the same 429s are not answered twice.
+   */
+  adopt(limits: LearnedLimits, decreasedAt: number): void;
+  /**
+   * Other processes sharing the budget sent `count` calls since this one last heard: they count
+   * in the rate estimate between two 429s and in the quota mirror as this process's own do, and
+   * in what the provider delivered per round trip (where a 429 brings the window): at a steady
+   * pace, as many calls are sent per round trip as are answered.
+   */
+  othersSent(count: number): void;
 }
 
 /** Growth stops at the first 429 with the window at this share of itself. */
@@ -96,7 +115,7 @@ export function createAdaptiveConcurrency(options: AdaptiveConcurrencyOptions): 
   const { cap, adaptive, now } = options;
   const unpacedBurst = Math.max(1, Math.ceil(cap * UNPACED_BURST_SHARE));
   let window = adaptive ? unpacedBurst : cap;
-  const limiter = createLimiter(window, now);
+  const limiter = (options.createLimiter ?? createLimiter)(window, now);
   let slowStart = adaptive;
   /** The provider refused a call, or its quota headers showed it near its limit: pace every call. */
   let pushedBack = false;
@@ -295,6 +314,25 @@ export function createAdaptiveConcurrency(options: AdaptiveConcurrencyOptions): 
       lastActivityAt = Math.max(limits.updatedAt, Number.isFinite(lastActivityAt) ? lastActivityAt : limits.updatedAt);
       windowIfFast();
       apply();
+    },
+
+    get decreasedAt() {
+      return lastDecreaseAt;
+    },
+
+    othersSent(count) {
+      for (let index = 0; index < count; index++) {
+        const sentAt = Math.max(now(), lastSentAt + 0.001);
+        lastSentAt = sentAt;
+        quota.sent(sentAt);
+        pacing.sent(sentAt, false);
+        completions[completionCount++ & 1023] = sentAt;
+      }
+    },
+
+    adopt(limits, decreasedAt) {
+      budget.restore(limits);
+      lastDecreaseAt = Math.max(lastDecreaseAt, decreasedAt);
     },
   };
   return budget;

@@ -6,6 +6,8 @@ import { createAdaptiveConcurrency, type AdaptiveConcurrency } from "./adaptive-
 import type { EngineSettings } from "../engine-settings";
 import { relaxLimits, type ProviderLimitStore } from "./provider-limits";
 import type { TaskKind } from "../types";
+import type { SharedBudgets } from "./shared/shared-budgets";
+import type { SharedBudgetState } from "./shared/shared-state";
 
 /** Changes are stored at most this often: a window moves with every answer. */
 const SAVE_DELAY_MS = 5_000;
@@ -18,16 +20,32 @@ export interface Budgets {
 
 export function createBudgets(
   settings: Pick<EngineSettings, "maxConcurrent" | "adaptive" | "budgetIdentity" | "slowestCallGapMs">,
-  options: { now: () => number; store?: ProviderLimitStore },
+  options: { now: () => number; store?: ProviderLimitStore; shared?: SharedBudgets },
 ): Budgets {
-  const { store, now } = options;
+  const { store, now, shared } = options;
   const saves: Array<() => Promise<void>> = [];
 
   const create = (name: TaskKind): AdaptiveConcurrency => {
     const cap = settings.maxConcurrent[name]!;
-    const budget = createAdaptiveConcurrency({ cap, adaptive: settings.adaptive, now, slowestGapMs: settings.slowestCallGapMs });
-    if (!store || !settings.adaptive) return budget;
     const identity = settings.budgetIdentity[name] ?? `unknown:${name}`;
+    const budget = createAdaptiveConcurrency({
+      cap,
+      adaptive: settings.adaptive,
+      now,
+      slowestGapMs: settings.slowestCallGapMs,
+      createLimiter: shared?.limiterFor(name, identity),
+    });
+    if (shared && settings.adaptive) return shareDecisions(budget, shared.attach(name, identity, budget), store && storeLearned(budget, name, identity, store));
+    if (!store || !settings.adaptive) return budget;
+    budget.loading = storeLearned(budget, name, identity, store).then(() => {
+      budget.loading = null;
+    });
+    return budget;
+  };
+
+  /** Stores what the budget learns; resolves once it starts from what was stored. */
+  const storeLearned = (budget: AdaptiveConcurrency, name: TaskKind, identity: string, store: ProviderLimitStore): Promise<void> => {
+    const cap = settings.maxConcurrent[name]!;
     let dirty = false;
     let timer: NodeJS.Timeout | null = null;
     const save = async () => {
@@ -49,16 +67,32 @@ export function createBudgets(
       timer = setTimeout(() => void save(), SAVE_DELAY_MS);
       timer.unref();
     };
-    budget.loading = store.load(name, identity).then(
+    return store.load(name, identity).then(
       (limits) => {
         if (limits) budget.restore(relaxLimits(limits, now() - limits.updatedAt, cap));
-        budget.loading = null;
       },
       (error: unknown) => {
         console.error(`Could not load the limits learned for ${identity} (${name})`, error);
-        budget.loading = null;
       },
     );
+  };
+
+  /**
+   * Worker processes' budgets: what the database kept is the start, what the processes decide
+   * now (in Redis) wins over it, and every change is published to the others.
+   */
+  const shareDecisions = (budget: AdaptiveConcurrency, state: SharedBudgetState, stored: Promise<void> | undefined): AdaptiveConcurrency => {
+    const save = budget.onChange;
+    budget.onChange = () => {
+      save?.();
+      state.changed();
+    };
+    budget.loading = (stored ?? Promise.resolve())
+      .then(() => state.load())
+      .catch((error: unknown) => console.error("Could not read the shared budget's state", error))
+      .finally(() => {
+        budget.loading = null;
+      });
     return budget;
   };
 

@@ -45,6 +45,7 @@ export const workerReportSchema = z.object({
       ratePerSecond: z.number().nullable(),
       roundTripMs: z.number().nullable(),
       limitSeen: z.number().nullable(),
+      shared: z.boolean().optional(),
     }),
   ),
 });

@@ -16,8 +16,11 @@ export function dispatchedStatus(dispatcher: RunDispatcher, own: Record<TaskKind
   const budgets: Record<TaskKind, BudgetStatus> = {};
   for (const [name, mine] of Object.entries(own)) {
     const reported = workers.map((worker) => worker.budgets[name]).filter((budget) => budget !== undefined);
-    // Each worker process keeps budgets of its own: what the workers allow together is the sum.
-    const sum = (pick: (budget: (typeof reported)[number]) => number) => reported.reduce((total, budget) => total + pick(budget), 0);
+    // Shared budgets (limits/shared/) report every process's numbers: take the newest reading.
+    // Budgets a worker keeps for itself add up to what the workers allow together.
+    const shared = reported.some((budget) => budget.shared);
+    const sum = (pick: (budget: (typeof reported)[number]) => number) =>
+      shared ? Math.max(0, ...reported.map(pick)) : reported.reduce((total, budget) => total + pick(budget), 0);
     const rates = reported.map((budget) => budget.ratePerSecond).filter((rate) => rate !== null);
     const trips = reported.map((budget) => budget.roundTripMs).filter((trip) => trip !== null);
     const limits = reported.map((budget) => budget.limitSeen).filter((limit) => limit !== null);
@@ -26,9 +29,10 @@ export function dispatchedStatus(dispatcher: RunDispatcher, own: Record<TaskKind
       cap: sum((budget) => budget.cap),
       inFlight: sum((budget) => budget.inFlight),
       window: sum((budget) => budget.window),
-      ratePerSecond: rates.length > 0 ? rates.reduce((total, rate) => total + rate, 0) : null,
+      ratePerSecond: rates.length > 0 ? (shared ? Math.max(...rates) : rates.reduce((total, rate) => total + rate, 0)) : null,
       roundTripMs: trips.length > 0 ? Math.max(...trips) : null,
-      limitSeen: limits.length > 0 ? limits.reduce((total, limit) => total + limit, 0) : null,
+      limitSeen: limits.length > 0 ? (shared ? Math.max(...limits) : limits.reduce((total, limit) => total + limit, 0)) : null,
+      ...(shared ? { shared: true } : {}),
     };
     inFlight[name] = budgets[name].inFlight;
     windows[name] = budgets[name].window;

@@ -27,5 +27,5 @@ export interface RunDispatcher {
 export interface WorkerStatus {
   id: string;
   activeRuns: number;
-  budgets: Record<string, { identity: string; cap: number; inFlight: number; window: number; ratePerSecond: number | null; roundTripMs: number | null; limitSeen: number | null }>;
+  budgets: Record<string, { identity: string; cap: number; inFlight: number; window: number; ratePerSecond: number | null; roundTripMs: number | null; limitSeen: number | null; shared?: boolean }>;
 }

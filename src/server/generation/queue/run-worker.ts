@@ -38,6 +38,11 @@ export interface RunWorkerOptions {
   lockMs: number;
   /** How often stored unfinished runs without a job are queued again. */
   sweepIntervalMs?: number;
+  /**
+   * Runs this process executes at once; the engine's maxConcurrentRuns (BATCH_MAX_CONCURRENT, also
+   * the bound across all workers) by default. Lower spreads the runs over the workers.
+   */
+  runsPerWorker?: number;
   /** Names this worker in its reports; `worker-<pid>` by default. */
   id?: string;
 }
@@ -60,13 +65,14 @@ const FORGET_REPORTS_AFTER_MS = 60_000;
 export async function startRunWorker(options: RunWorkerOptions): Promise<RunWorker> {
   const { engine, bus, reader, lockMs } = options;
   const id = options.id ?? `worker-${process.pid}`;
-  const concurrency = engine.settings.maxConcurrentRuns;
+  const globalConcurrency = engine.settings.maxConcurrentRuns;
+  const concurrency = Math.min(options.runsPerWorker ?? globalConcurrency, globalConcurrency);
   const connection = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
   const listener = new Redis(options.redisUrl);
   for (const redis of [connection, listener]) redis.on("error", (error) => console.error(`${id}: Redis connection error`, error.message));
   const queue = runQueue(connection);
   // BATCH_MAX_CONCURRENT holds across processes, not only per process.
-  await queue.setGlobalConcurrency(concurrency);
+  await queue.setGlobalConcurrency(globalConcurrency);
 
   /** Runs this process holds, and those of them a cancel was asked for. */
   const held = new Set<string>();

@@ -1,0 +1,144 @@
+// Provider budgets shared by worker processes through Redis (src/server/generation/limits/shared/),
+// on a real redis-server and the HTTP fake provider: several processes' budgets, each with its own
+// Redis connections and its own adaptive controller, as the worker processes build them. What the
+// provider sees must be one budget: the in-flight cap holds across them, a 429's Retry-After holds
+// every one of them, a killed holder's slots come back, and against a rate limit they are refused
+// about as rarely as one budget alone. The baselines with budgets of their own show each check
+// would fail without the sharing.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { startFakeProvider, type FakeProvider } from "../../fake-provider/server";
+import { startTestRedis, type TestRedis } from "../../helpers/redis-server";
+import { createSharedBudgets } from "@/server/generation/limits/shared/shared-budgets";
+import { startBudgetClient, type BudgetClient } from "./budget-client";
+import { startChild, stopChild } from "./processes";
+
+let redis: TestRedis;
+let provider: FakeProvider;
+let clients: BudgetClient[] = [];
+
+/** `count` processes' budgets, all on one Redis (shared) or each its own (the baseline). */
+function processes(count: number, cap: number, shared = true, keyRedis?: string): BudgetClient[] {
+  const started = Array.from({ length: count }, () => startBudgetClient({ providerUrl: provider.url, redisUrl: shared ? (keyRedis ?? redis.url) : undefined, cap }));
+  clients.push(...started);
+  return started;
+}
+
+const refusedShare = () => {
+  const attempts = provider.attempts();
+  return attempts.filter((attempt) => attempt.status === 429).length / attempts.length;
+};
+
+describe("provider budgets shared by worker processes", () => {
+  beforeAll(async () => {
+    redis = await startTestRedis();
+    provider = await startFakeProvider({ seed: 7 });
+  });
+  afterAll(async () => {
+    await Promise.all(clients.map((client) => client.close()));
+    await provider?.close();
+    await redis?.stop();
+  });
+  beforeEach(async () => {
+    await Promise.all(clients.map((client) => client.close()));
+    clients = [];
+    provider.configure({ latencyMs: 0, rateLimit: null });
+    provider.respondWith(null);
+    provider.reset();
+    // Each case starts from a fresh budget, not from what the previous one taught it.
+    const { Redis } = await import("ioredis");
+    const connection = new Redis(redis.url);
+    await connection.flushall();
+    await connection.quit();
+  });
+
+  it("calls in flight never exceed the cap summed across processes, not per process", async () => {
+    provider.configure({ latencyMs: 40 });
+    const three = processes(3, 4);
+    await Promise.all(three.map((client) => client.render(30)));
+    expect(provider.attempts().filter((attempt) => attempt.status === 200)).toHaveLength(90);
+    expect(provider.peakInFlight()).toBeLessThanOrEqual(4);
+    // The same processes with budgets of their own: three caps' worth at once.
+    provider.reset();
+    const own = processes(3, 4, false);
+    await Promise.all(own.map((client) => client.render(30)));
+    expect(provider.peakInFlight()).toBeGreaterThan(4);
+  });
+
+  it("a 429's Retry-After holds the calls of every process", async () => {
+    provider.configure({ latencyMs: 20 });
+    const retryAfterMs = 600;
+    let refused = false;
+    // The provider refuses one call, early in the flight, asking for 600 ms.
+    provider.respondWith((request) => {
+      if (refused || request.id < 5) return undefined;
+      refused = true;
+      return { status: 429, body: { error: { message: "Rate limit reached", type: "requests", code: "rate_limit_exceeded" } }, headers: { "retry-after-ms": String(retryAfterMs) } };
+    });
+    const three = processes(3, 6);
+    await Promise.all(three.map((client) => client.render(20)));
+    const attempts = provider.attempts();
+    const refusal = attempts.find((attempt) => attempt.status === 429)!;
+    expect(refusal).toBeDefined();
+    // Nothing arrived between the refusal's answer and its Retry-After (a millisecond of slack
+    // for clocks), from any process.
+    const during = attempts.filter((attempt) => attempt.arrivedAt > refusal.endedAt! + 5 && attempt.arrivedAt < refusal.endedAt! + retryAfterMs - 5);
+    expect(during).toEqual([]);
+    expect(attempts.filter((attempt) => attempt.status === 200)).toHaveLength(60);
+  });
+
+  it("a killed holder's slots come back once their leases run out", async () => {
+    const holder = await startChild(
+      "tests/postgres/scale-out/budget-client.ts",
+      { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: "test", REDIS_URL: redis.url, HOLD: "3", LEASE_MS: "1000" },
+      /holding 3 slots/,
+    );
+    const budgets = createSharedBudgets(redis.url, { leaseMs: 1000 });
+    try {
+      const limiter = budgets.limiterFor("image", "openai:gpt-image-1")(3, Date.now);
+      // All three slots are the holder's while it lives and renews them.
+      const waiting = limiter.acquire();
+      let taken = false;
+      void waiting.then(() => (taken = true));
+      await new Promise((resolve) => setTimeout(resolve, 2_500));
+      expect(taken).toBe(false);
+      const killedAt = Date.now();
+      await stopChild(holder, "SIGKILL");
+      await waiting;
+      // Within a lease (and a poll) of the kill, not never.
+      expect(Date.now() - killedAt).toBeLessThan(2_000);
+      await limiter.acquire();
+      await limiter.acquire();
+      expect(limiter.active).toBe(3);
+      limiter.release();
+      limiter.release();
+      limiter.release();
+    } finally {
+      holder.kill("SIGKILL");
+      await budgets.close();
+    }
+  });
+
+  it("against a rate-limited provider, three processes are refused rarely and paced near its rate", async () => {
+    provider.configure({ latencyMs: 30, rateLimit: { ratePerSecond: 60, burst: 4 } });
+    const three = processes(3, 10);
+    let startedAt = Date.now();
+    await Promise.all(three.map((client) => client.render(80)));
+    const shared = refusedShare();
+    const sharedSeconds = (Date.now() - startedAt) / 1000;
+    provider.reset();
+    provider.configure({ rateLimit: { ratePerSecond: 60, burst: 4 } });
+    const own = processes(3, 10, false);
+    startedAt = Date.now();
+    await Promise.all(own.map((client) => client.render(80)));
+    const separate = refusedShare();
+    const separateSeconds = (Date.now() - startedAt) / 1000;
+    console.log(
+      `429 share: shared ${(shared * 100).toFixed(1)} % in ${sharedSeconds} s, per-process ${(separate * 100).toFixed(1)} % in ${separateSeconds} s`,
+    );
+    expect(shared).toBeLessThanOrEqual(0.05);
+    expect(separate).toBeGreaterThan(shared * 2);
+    // And near the provider's rate (240 calls at 60 a second: 4 s): a process that counted only
+    // its own calls between two 429s would pace the three to about a third of it.
+    expect(sharedSeconds).toBeLessThan(8);
+  }, 60_000);
+});
