@@ -1,5 +1,6 @@
 import { afterAll, expect, test } from "vitest";
 import { createTestDatabase } from "./helpers/database";
+import { usingPostgres } from "./helpers/postgres-database";
 
 const testDatabase = await createTestDatabase();
 afterAll(() => testDatabase.cleanup());
@@ -22,7 +23,9 @@ test("a burst of queries lets other work in between them instead of holding the 
   expect(seenByTheOtherWork).toBeLessThan(burst / 2);
 });
 
-test("queries inside a transaction run without waiting a turn in between", async () => {
+// On the embedded database, where queries answer synchronously and the matter arises (PostgreSQL's
+// queries are network round trips: other work runs between them whatever the client does).
+test.runIf(!usingPostgres())("queries inside a transaction run without waiting a turn in between", async () => {
   // A turn inside a transaction would let the engine's writer commit between its read and its
   // write (SQLITE_BUSY_SNAPSHOT), and let other queries run inside it on the one connection.
   let turns = 0;
