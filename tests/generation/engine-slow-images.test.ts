@@ -35,6 +35,10 @@ afterAll(async () => {
   await database.cleanup();
 });
 
+async function until(condition: () => boolean) {
+  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 2));
+}
+
 function scaledEngine(log: LoggedCall[]): Engine {
   const settings: Partial<EngineSettings> = {
     retry: { maxAttempts: 2, baseDelayMs: 500 * SCALE, maxDelayMs: 30_000 * SCALE },
@@ -60,6 +64,9 @@ test("images at 0.2 a second all succeed without a call inside a Retry-After, te
   const cold = scaledEngine(log);
   const startedAt = performance.now();
   const images = await cold.submitRun({ kind: "rated", ...owner, maxWorkers: 20, tasks: tasksOf("image", 20) });
+  // Text is submitted once the first image call is refused, so its calls go out while the image
+  // budget is held by a Retry-After (submitted together, text could finish before any refusal).
+  await until(() => log.some((call) => call.kind === "image" && call.refusedAt !== undefined));
   const texts = await cold.submitRun({ kind: "rated", ...owner, maxWorkers: 20, tasks: tasksOf("text", 20) });
   const textRun = await cold.waitForRun(texts);
   const textDoneMs = performance.now() - startedAt;
