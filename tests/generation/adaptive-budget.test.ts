@@ -115,6 +115,28 @@ describe("window growth", () => {
     expect(budget.window).toBe(11); // 5 of 10: a stage's fan-out makes room for the next one
   });
 
+  test("a first flight refused before any call came back is not remembered as the provider's limit", () => {
+    let now = 1_000;
+    const budget = createAdaptiveConcurrency({ cap: 24, adaptive: true, now: () => now });
+    const { limiter } = budget;
+    // Twelve calls at once meet a provider's burst of 2: refused before any round trip is known.
+    fanOut(limiter, 24);
+    budget.rateLimited(now - 1, 15);
+    expect(budget.window).toBe(8);
+    expect(budget.learned().limitSeen).toBe(24);
+    // Full demand from here on: one slot more per window's worth of successes (+1 a round trip),
+    // not the slow probing past a limit the provider was seen to refuse.
+    const windowBefore = budget.window;
+    for (let index = 0; index < 8; index++) {
+      now += 40;
+      budget.succeeded(now - 300);
+    }
+    expect(budget.window).toBeCloseTo(windowBefore + 1, 5);
+    // A refusal once round trips are measured is the provider's limit.
+    budget.rateLimited(now - 1);
+    expect(budget.learned().limitSeen).toBeCloseTo(windowBefore + 1, 5);
+  });
+
   test("calls waiting for a slot count as a full window", () => {
     const { budget, limiter, now } = budgetAt(11);
     budget.rateLimited(now() - 1); // paced from here on: a fan-out waits for its turn

@@ -184,7 +184,11 @@ export function createAdaptiveConcurrency(options: AdaptiveConcurrencyOptions): 
   };
 
   const decreaseWindow = () => {
-    limitSeen = window;
+    // Refused before any call came back, the first flight (sent unpaced: no round trip measured)
+    // met the provider's burst, not its sustained limit: a provider that lets 2 calls in at once
+    // may sustain 16 in flight. Remembered as a limit, it would keep the window probing slowly
+    // far below what the provider allows; the window grows back by one a round trip instead.
+    limitSeen = roundTripMs > 0 ? window : cap;
     if (slowStart) {
       slowStart = false;
       window = Math.max(1, window * SLOW_START_EXIT);
