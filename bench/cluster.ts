@@ -30,6 +30,8 @@ export interface ClusterBenchOptions {
   workerCounts: number[];
   decks: number;
   slidesPerDeck: number;
+  /** Only these rows, by "scenario/budgets" or "scenario" (e.g. "rate/shared"); all by default. */
+  scenarios?: string[];
 }
 
 /** The shared image budget's cap: below what 4 workers would send, above what 2 do. */
@@ -75,7 +77,10 @@ export async function runClusterBench(options: ClusterBenchOptions): Promise<Row
       { scenario: "rate" as const, budgets: "shared" as const, fake: { latencyMs: options.latencyMs, rateLimit: { ratePerSecond: rate, burst: RATE_BURST } } },
       { scenario: "rate" as const, budgets: "per-process" as const, fake: { latencyMs: options.latencyMs, rateLimit: { ratePerSecond: rate, burst: RATE_BURST } } },
     ];
-    for (const scenario of scenarios) {
+    const chosen = scenarios.filter(
+      (scenario) => !options.scenarios || options.scenarios.some((name) => name === scenario.scenario || name === `${scenario.scenario}/${scenario.budgets}`),
+    );
+    for (const scenario of chosen) {
       for (const workerCount of options.workerCounts) {
         // A model of its own per row: every row's budget starts cold, in Redis and in the database.
         const model = `gpt-image-1-bench-${++rowNumber}`;

@@ -56,7 +56,8 @@ if (ONLY === "cluster" || process.argv.includes("--cluster")) {
   const { runClusterBench, printClusterTable } = await import("./cluster");
   const options = {
     latencyMs: LATENCY_MS,
-    workerCounts: [1, 2, 4],
+    workerCounts: flag("workers")?.split(",").map(Number) ?? [1, 2, 4],
+    scenarios: flag("scenarios")?.split(","),
     decks: process.argv.includes("--quick") ? 8 : 12,
     slidesPerDeck: process.argv.includes("--quick") ? 12 : 24,
   };

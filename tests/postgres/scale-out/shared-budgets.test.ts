@@ -118,6 +118,66 @@ describe("provider budgets shared by worker processes", () => {
     }
   });
 
+  describe("one budget's climb", () => {
+    const stateKey = "storyforge:budget:image:openai:gpt-image-1:state";
+    /** The window stored in Redis once `condition` holds for it (or after a second, whatever it is). */
+    const storedWindow = async (condition: (window: number) => boolean) => {
+      const { Redis } = await import("ioredis");
+      const connection = new Redis(redis.url);
+      try {
+        let window = Number.NaN;
+        for (let tries = 0; tries < 100; tries++) {
+          window = Number(await connection.hget(stateKey, "window"));
+          if (condition(window)) break;
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        }
+        return window;
+      } finally {
+        await connection.quit();
+      }
+    };
+    /** Two processes' image budgets (cap 24), loaded, with calls waiting so that both windows are full. */
+    const twoFullBudgets = async () => {
+      const [a, b] = processes(2, 24).map((client) => client.budgets.byName.get("image")!);
+      await Promise.all([a!.loading, b!.loading]);
+      for (const budget of [a!, b!]) for (let index = 0; index < 24; index++) void budget.limiter.acquire().catch(() => {});
+      return [a!, b!] as const;
+    };
+
+    it("every process's successes grow the one window, as one process's grow its own", async () => {
+      const [a, b] = await twoFullBudgets();
+      expect(a.window).toBe(12);
+      // Slow start, every window full: +1 per success. Five each, interleaved, none waiting for
+      // Redis in between: each process sends growth on a state the other has already changed.
+      for (let index = 0; index < 5; index++) {
+        a.succeeded(Date.now() - 300);
+        b.succeeded(Date.now() - 300);
+      }
+      expect(await storedWindow((window) => window === 22)).toBe(22);
+      expect(Math.max(a.window, b.window)).toBe(22);
+      // A process that has not heard of the other's growth adds to it; it does not pull it back.
+      const behind = Math.min(a.window, b.window) === a.window ? a : b;
+      behind.succeeded(Date.now() - 300);
+      expect(await storedWindow((window) => window === 23)).toBe(23);
+    });
+
+    it("a decrease made while growth is on its way wins, and the other process adopts it at once", async () => {
+      const [a, b] = await twoFullBudgets();
+      // B grows the budget; A, not knowing, grows it too and is refused before it hears back.
+      b.succeeded(Date.now() - 300);
+      a.succeeded(Date.now() - 300);
+      a.rateLimited(Date.now() - 1);
+      const lowered = a.window;
+      expect(lowered).toBeLessThan(12);
+      expect(await storedWindow((window) => window === lowered)).toBe(lowered);
+      for (let tries = 0; tries < 100 && b.window !== lowered; tries++) await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(b.window).toBe(lowered);
+      // The 429s of B's calls sent before A's decrease are the same congestion: answered once.
+      b.rateLimited(Date.now() - 5_000);
+      expect(b.window).toBe(lowered);
+    });
+  });
+
   it("against a rate-limited provider, three processes are refused rarely and paced near its rate", async () => {
     provider.configure({ latencyMs: 30, rateLimit: { ratePerSecond: 60, burst: 4 } });
     const three = processes(3, 10);

@@ -87,6 +87,12 @@ export interface AdaptiveConcurrency {
    */
   adopt(limits: LearnedLimits, decreasedAt: number): void;
   /**
+   * The processes sharing the budget have together grown it to this window (or, pacing by rate,
+   * this rate): take it, keeping what this process knows of the provider (the last limit seen,
+   * the round trip, how the rate climbs).
+   */
+  climbedTo(window: number, ratePerSecond: number | null): void;
+  /**
    * Other processes sharing the budget sent `count` calls since this one last heard: they count
    * in the rate estimate between two 429s and in the quota mirror as this process's own do, and
    * in what the provider delivered per round trip (where a 429 brings the window): at a steady
@@ -337,6 +343,15 @@ export function createAdaptiveConcurrency(options: AdaptiveConcurrencyOptions): 
     adopt(limits, decreasedAt) {
       budget.restore(limits);
       lastDecreaseAt = Math.max(lastDecreaseAt, decreasedAt);
+    },
+
+    climbedTo(nextWindow, ratePerSecond) {
+      if (!adaptive) return;
+      if (pacing.active) {
+        if (ratePerSecond !== null) pacing.climbedTo(ratePerSecond);
+        windowIfFast();
+      } else window = Math.min(cap, Math.max(1, nextWindow));
+      apply();
     },
   };
   return budget;

@@ -35,7 +35,7 @@ export function createBudgets(
       slowestGapMs: settings.slowestCallGapMs,
       createLimiter: shared?.limiterFor(name, identity),
     });
-    if (shared && settings.adaptive) return shareDecisions(budget, shared.attach(name, identity, budget), store && storeLearned(budget, name, identity, store));
+    if (shared && settings.adaptive) return shareDecisions(budget, shared.attach(name, identity, budget, cap), store && storeLearned(budget, name, identity, store));
     if (!store || !settings.adaptive) return budget;
     budget.loading = storeLearned(budget, name, identity, store).then(() => {
       budget.loading = null;

@@ -31,6 +31,8 @@ export interface RatePacing {
   refused(sentAt: number, availableAt: number): number | undefined;
   /** `quotaRate` is the rate the provider's headers state, if they do: no probing past it. */
   succeeded(quotaRate: number | undefined): void;
+  /** Another process sharing the budget climbed it to `next`: pace at that, keeping how far to climb quickly. */
+  climbedTo(next: number): void;
   decrease(estimate: number | undefined): void;
 }
 
@@ -76,6 +78,9 @@ export function createRatePacing(options: { slowestGapMs: number }): RatePacing 
       if (rate < allowed) rate = Math.min(allowed, rate * (1 + CLIMB));
       else rate *= 1 + PROBE.step * (1 + probes++ / PROBE.acceleration);
       if (quotaRate !== undefined) rate = Math.max(slowest, Math.min(rate, quotaRate));
+    },
+    climbedTo(next) {
+      if (active) rate = Math.max(slowest, next);
     },
     decrease(estimate) {
       // Refused at a rate below the estimate: the estimate was flattered (a burst, jitter).

@@ -56,25 +56,43 @@ return #ARGV - 1
 `;
 
 /**
- * Writes what a budget learned when it is based on the newest version, or when it lowers the
- * window or the rate (a decrease is never lost to another process's increase). KEYS state (hash:
- * version, state JSON, window, rate); ARGV base version, state JSON, window, rate (-1: none),
- * channel. A decrease is announced on the channel, so the other processes adopt it at once.
- * Returns {1, new version} or {0, version, state JSON}: the caller adopts the newer state.
+ * Writes what a budget learned, whole: KEYS state (hash: version, state JSON, window, rate,
+ * decreasedAt); ARGV base version, state JSON, window, rate (-1: paced by window), decreasedAt,
+ * channel, announce (1: a decrease, said on the channel so the other processes adopt it at once).
+ * Written when nothing is stored, when it carries a newer decrease than the stored one (a
+ * decrease is never lost to another process's growth), or when it was based on the newest
+ * version. Returns {1, new version} or {0, version, state JSON, window, rate}: the caller adopts
+ * what is stored.
  */
-export const PUBLISH_STATE = `
+export const SET_STATE = `
 local version = tonumber(redis.call('HGET', KEYS[1], 'version') or '0')
 local current = redis.call('HGET', KEYS[1], 'state')
-local window = tonumber(ARGV[3])
-local rate = tonumber(ARGV[4])
-local lowered = false
 if current then
-  local currentWindow = tonumber(redis.call('HGET', KEYS[1], 'window'))
-  local currentRate = tonumber(redis.call('HGET', KEYS[1], 'rate'))
-  lowered = window < currentWindow or (rate >= 0 and (currentRate < 0 or rate < currentRate))
+  local decreasedAt = tonumber(redis.call('HGET', KEYS[1], 'decreasedAt') or '0')
+  if tonumber(ARGV[5]) <= decreasedAt and tonumber(ARGV[1]) ~= version then
+    return {0, version, current, redis.call('HGET', KEYS[1], 'window'), redis.call('HGET', KEYS[1], 'rate')}
+  end
 end
-if current and tonumber(ARGV[1]) ~= version and not lowered then return {0, version, current} end
-redis.call('HSET', KEYS[1], 'version', version + 1, 'state', ARGV[2], 'window', ARGV[3], 'rate', ARGV[4])
-if lowered then redis.call('PUBLISH', ARGV[5], 'state') end
+redis.call('HSET', KEYS[1], 'version', version + 1, 'state', ARGV[2], 'window', ARGV[3], 'rate', ARGV[4], 'decreasedAt', ARGV[5])
+if ARGV[7] == '1' then redis.call('PUBLISH', ARGV[6], 'state') end
 return {1, version + 1}
+`;
+
+/**
+ * Adds one process's growth to the stored budget, whatever version it was made on: every
+ * process's successes climb the one budget, as one process's successes climb its own. KEYS
+ * state; ARGV window growth, rate growth, cap, paced by rate (1/0). When the stored budget paces
+ * the other way, nothing is added. Returns {1, version, window, rate} (numbers as strings: Lua's
+ * would be cut to integers) or {0, version, state JSON, window, rate} to adopt.
+ */
+export const GROW_STATE = `
+local version = tonumber(redis.call('HGET', KEYS[1], 'version') or '0')
+local current = redis.call('HGET', KEYS[1], 'state')
+if not current then return {0, version} end
+local window = tonumber(redis.call('HGET', KEYS[1], 'window'))
+local rate = tonumber(redis.call('HGET', KEYS[1], 'rate'))
+if (rate >= 0) ~= (ARGV[4] == '1') then return {0, version, current, tostring(window), tostring(rate)} end
+if rate >= 0 then rate = rate + tonumber(ARGV[2]) else window = math.min(tonumber(ARGV[3]), window + tonumber(ARGV[1])) end
+redis.call('HSET', KEYS[1], 'version', version + 1, 'window', tostring(window), 'rate', tostring(rate))
+return {1, version + 1, tostring(window), tostring(rate)}
 `;

@@ -20,7 +20,7 @@ export interface SharedBudgets {
   /** The limiter factory for a budget's controller. */
   limiterFor(name: string, identity: string): (initialLimit: number, now: () => number) => Limiter;
   /** Shares the controller's decisions with the other processes. */
-  attach(name: string, identity: string, budget: AdaptiveConcurrency): SharedBudgetState;
+  attach(name: string, identity: string, budget: AdaptiveConcurrency, cap: number): SharedBudgetState;
   /** Gives back the slots still held and closes the connections. */
   close(): Promise<void>;
 }
@@ -56,11 +56,11 @@ export function createSharedBudgets(redisUrl: string, options: { processId?: str
         return limiter;
       };
     },
-    attach(name, identity, budget) {
+    attach(name, identity, budget, cap) {
       const key = keyOf(name, identity);
       const limiter = limiters.get(key);
       if (limiter) limiter.onOthersAdmitted = (count) => budget.othersSent(count);
-      const state = shareBudgetState(budget, { redis, key, channel: channelOf(key) });
+      const state = shareBudgetState(budget, { redis, key, channel: channelOf(key), cap });
       states.set(key, state);
       return state;
     },
