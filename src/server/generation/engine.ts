@@ -320,6 +320,8 @@ export function createEngine(options: EngineOptions): Engine {
       if (!run) return;
       run.released = true;
       run.abort.abort(new EngineShutdown());
+      // What it queued and did not write yet is not this process's to write any more.
+      store.forget(runId);
       runs.delete(runId);
       admission.leave(run);
       for (const hold of holdWaiters) if (hold.runId === runId) hold.stop();

@@ -32,6 +32,8 @@ export interface RunStore {
   committed(): Promise<void>;
   /** Writes everything queued now and waits for it. */
   flush(): Promise<void>;
+  /** Drops what is queued for a run this process let go of: another process writes it now. */
+  forget(runId: string): void;
 }
 
 export interface RunStoreOptions {
@@ -74,17 +76,46 @@ export function createRunStore(writer: BatchWriter, options: RunStoreOptions): R
         batch.resolve();
         options.onCommit(batch.events);
       },
-      (error: unknown) => {
-        batch.reject(error);
-        options.onError(error);
-      },
+      (error: unknown) => writeRunByRun(batch, error),
     );
     await writing;
     writing = null;
     if (!isEmpty(pending)) schedule();
   };
 
+  // A batch refused whole is written again run by run, so that one run's rows the database
+  // refuses (a run another worker took over, whose events clash with its new holder's) do not
+  // take every other run's writes down with them. Only when every run's part is refused (the
+  // database is down) does the batch fail.
+  const writeRunByRun = async (batch: PendingBatch, error: unknown) => {
+    const parts = splitByRun(batch);
+    if (parts.length < 2) {
+      batch.reject(error);
+      options.onError(error);
+      return;
+    }
+    let written = 0;
+    for (const part of parts) {
+      try {
+        await writer.write(part);
+        written++;
+        options.onCommit(part.events);
+      } catch (partError) {
+        options.onError(partError);
+      }
+    }
+    if (written > 0) batch.resolve();
+    else batch.reject(error);
+  };
+
   return {
+    forget(runId) {
+      for (const run of pending.newRuns) if (run.id === runId) pending.newRuns.delete(run);
+      for (const run of pending.changedRuns) if (run.id === runId) pending.changedRuns.delete(run);
+      for (const task of pending.newTasks) if (task.runId === runId) pending.newTasks.delete(task);
+      for (const task of pending.changedTasks) if (task.runId === runId) pending.changedTasks.delete(task);
+      pending.events = pending.events.filter((event) => event.runId !== runId);
+    },
     insertRun(run) {
       pending.newRuns.add(run);
       schedule();
@@ -132,6 +163,25 @@ function newBatch(): PendingBatch {
   // Nobody may be waiting for this batch; a failure is reported through onError.
   committed.catch(() => {});
   return { newRuns: new Set(), changedRuns: new Set(), newTasks: new Set(), changedTasks: new Set(), events: [], committed, resolve, reject };
+}
+
+/** The batch's rows and events, one batch per run, in the order they were queued. */
+function splitByRun(batch: Batch): Batch[] {
+  const parts = new Map<string, Batch>();
+  const partOf = (runId: string) => {
+    let part = parts.get(runId);
+    if (!part) {
+      part = { newRuns: new Set(), changedRuns: new Set(), newTasks: new Set(), changedTasks: new Set(), events: [] };
+      parts.set(runId, part);
+    }
+    return part;
+  };
+  for (const run of batch.newRuns) partOf(run.id).newRuns.add(run);
+  for (const run of batch.changedRuns) partOf(run.id).changedRuns.add(run);
+  for (const task of batch.newTasks) partOf(task.runId).newTasks.add(task);
+  for (const task of batch.changedTasks) partOf(task.runId).changedTasks.add(task);
+  for (const event of batch.events) partOf(event.runId).events.push(event);
+  return [...parts.values()];
 }
 
 function isEmpty(batch: Batch): boolean {
