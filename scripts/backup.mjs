@@ -11,6 +11,10 @@ if (/^postgres(ql)?:\/\//.test(settings.DATABASE_URL)) {
   console.error("npm run backup handles the embedded SQLite database; on PostgreSQL use pg_dump and pg_restore (docs/scale-out.md).");
   process.exit(2);
 }
+if (settings.IMAGE_STORE === "s3") {
+  console.error("npm run backup copies the images of DATA_DIR; with IMAGE_STORE=s3 the images are in the bucket: use the storage's own versioning or replication for them (docs/scale-out.md).");
+  process.exit(2);
+}
 const { createBackup } = await tsImport("../src/server/storage/backup.ts", import.meta.url);
 const { sqliteFilePath } = await tsImport("../src/server/sqlite-path.ts", import.meta.url);
 try {

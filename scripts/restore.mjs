@@ -12,6 +12,10 @@ if (/^postgres(ql)?:\/\//.test(settings.DATABASE_URL)) {
   console.error("npm run restore handles the embedded SQLite database; on PostgreSQL use pg_dump and pg_restore (docs/scale-out.md).");
   process.exit(2);
 }
+if (settings.IMAGE_STORE === "s3") {
+  console.error("npm run restore copies the images of DATA_DIR; with IMAGE_STORE=s3 the images are in the bucket: use the storage's own versioning or replication for them (docs/scale-out.md).");
+  process.exit(2);
+}
 const backup = process.argv[2];
 if (!backup) {
   console.error("Usage: npm run restore -- <backup folder>");

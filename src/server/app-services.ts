@@ -20,6 +20,7 @@ import type { StoryServices } from "./features/story/projects";
 import { createProviders } from "./providers/create-providers";
 import type { Providers } from "./providers/types";
 import { createImageStore, type ImageStore } from "./storage/image-store";
+import { createS3ImageStore } from "./storage/s3-image-store";
 import { offlineCaps } from "./offline-caps";
 import { cpuWorkerCount, respondInWorkers } from "./workers/cpu-pool";
 import { configureSharp } from "./workers/sharp-settings";
@@ -39,7 +40,8 @@ export function imageStore(): ImageStore {
   if (!globalForServices.storyforgeImages) {
     // The CPU workers set the same; set here too for the pictures this thread still reads.
     configureSharp();
-    globalForServices.storyforgeImages = createImageStore(env().DATA_DIR);
+    const settings = env();
+    globalForServices.storyforgeImages = settings.IMAGE_STORE === "s3" ? createS3ImageStore(settings) : createImageStore(settings.DATA_DIR);
   }
   return globalForServices.storyforgeImages;
 }

@@ -20,6 +20,16 @@ export const envSchema = z
       .regex(/^(file:|postgres(ql)?:\/\/)/, 'must start with "file:" (the embedded SQLite database) or "postgres://" (PostgreSQL)')
       .default("file:./data/storyforge.db"),
     DATA_DIR: z.string().default("./data"),
+    // Where image files live: DATA_DIR/images, or an S3-compatible bucket (docs/scale-out.md).
+    IMAGE_STORE: z.enum(["directory", "s3"]).default("directory"),
+    S3_BUCKET: z.string().optional(),
+    S3_PREFIX: z.string().regex(/^((?!\.\.?\/)[A-Za-z0-9._-]+\/)+$/, 'must be folder names, each ending in "/" (e.g. "images/")').default("images/"),
+    // Unset: AWS's endpoint for S3_REGION. Set for any other S3-compatible server.
+    S3_ENDPOINT: z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" }).optional(),
+    S3_REGION: z.string().default("us-east-1"),
+    S3_FORCE_PATH_STYLE: z.enum(["true", "false"], { error: 'must be "true" or "false"' }).default("false").transform((value) => value === "true"),
+    S3_ACCESS_KEY_ID: z.string().optional(),
+    S3_SECRET_ACCESS_KEY: z.string().optional(),
     // Scaled out (docs/scale-out.md): runs go to `npm run worker` processes through BullMQ on this
     // Redis, and run events reach every app instance over its pub/sub. Needs a PostgreSQL DATABASE_URL.
     REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with "redis://" or "rediss://"').optional(),
@@ -74,6 +84,12 @@ export const envSchema = z
     }
     if (env.REDIS_URL && !/^postgres(ql)?:\/\//.test(env.DATABASE_URL)) {
       context.addIssue({ code: "custom", path: ["REDIS_URL"], message: "needs a PostgreSQL DATABASE_URL (workers and app instances share the database)" });
+    }
+    if (env.IMAGE_STORE === "s3" && !env.S3_BUCKET) {
+      context.addIssue({ code: "custom", path: ["S3_BUCKET"], message: "is required when IMAGE_STORE=s3" });
+    }
+    if (!env.S3_ACCESS_KEY_ID !== !env.S3_SECRET_ACCESS_KEY) {
+      context.addIssue({ code: "custom", path: [env.S3_ACCESS_KEY_ID ? "S3_SECRET_ACCESS_KEY" : "S3_ACCESS_KEY_ID"], message: "must be set together with the other S3 key setting" });
     }
     if (env.GENERATION_PROVIDER === "openai" && !env.OPENAI_API_KEY) {
       context.addIssue({ code: "custom", path: ["OPENAI_API_KEY"], message: "is required when GENERATION_PROVIDER=openai" });

@@ -14,7 +14,7 @@ import { createEngine } from "@/server/generation/engine";
 import type { EngineSettings } from "@/server/generation/engine-settings";
 import { createProviders } from "@/server/providers/create-providers";
 import type { Providers } from "@/server/providers/types";
-import { createImageStore } from "@/server/storage/image-store";
+import { createImageStore, type DirectoryImageStore } from "@/server/storage/image-store";
 import type { TestUser } from "./accounts";
 import { TEST_ENGINE_SETTINGS } from "./story-services";
 
@@ -37,7 +37,8 @@ function personaCallerFactory(getServices: () => PersonaServices) {
 export type PersonaCaller = ReturnType<ReturnType<typeof personaCallerFactory>>;
 
 export interface PersonaTestServices {
-  services: PersonaServices;
+  /** The images are files under the test's data directory (`images.pathOf`). */
+  services: PersonaServices & { images: DirectoryImageStore };
   dataDirectory: string;
   caller(user: TestUser | null, teamId?: string | null): PersonaCaller;
   /** Every stored image file (uploads, avatars and their thumbnails). */
@@ -53,7 +54,7 @@ export function createPersonaTestServices(options: PersonaTestServicesOptions): 
   const providers = options.providers ?? offlineProviders();
   const engine = createEngine({ db: options.db, settings: { ...TEST_ENGINE_SETTINGS, ...options.engineSettings } });
   for (const domain of DOMAINS) engine.registerTaskTypes(domain.taskTypes({ db: options.db, providers, images }));
-  const services: PersonaServices = { db: options.db, engine, images };
+  const services: PersonaServices & { images: DirectoryImageStore } = { db: options.db, engine, images };
   const createCaller = personaCallerFactory(() => services);
   return {
     services,

@@ -19,7 +19,7 @@ import { createEngine } from "@/server/generation/engine";
 import type { EngineSettings } from "@/server/generation/engine-settings";
 import { createProviders } from "@/server/providers/create-providers";
 import type { ImageModel, Providers } from "@/server/providers/types";
-import { createImageStore } from "@/server/storage/image-store";
+import { createImageStore, type DirectoryImageStore } from "@/server/storage/image-store";
 import type { TestUser } from "./accounts";
 import { TEST_ENGINE_SETTINGS } from "./story-services";
 
@@ -43,7 +43,8 @@ function slidesCallerFactory(getServices: () => SlidesServices) {
 export type SlidesCaller = ReturnType<ReturnType<typeof slidesCallerFactory>>;
 
 export interface SlidesTestServices {
-  services: SlidesServices;
+  /** The images are files under the test's data directory (`images.pathOf`). */
+  services: SlidesServices & { images: DirectoryImageStore };
   dataDirectory: string;
   caller(user: TestUser | null, teamId?: string | null): SlidesCaller;
   close(): Promise<void>;
@@ -61,7 +62,7 @@ export function createSlidesTestServices(options: SlidesTestServicesOptions): Sl
   const providers = options.providers ?? offlineProviders();
   const engine = createEngine({ db: options.db, settings: { ...TEST_ENGINE_SETTINGS, ...options.engineSettings } });
   for (const domain of DOMAINS) engine.registerTaskTypes(domain.taskTypes({ db: options.db, providers, images }));
-  const services: SlidesServices = { db: options.db, engine, images };
+  const services: SlidesServices & { images: DirectoryImageStore } = { db: options.db, engine, images };
   const createCaller = slidesCallerFactory(() => services);
   return {
     services,

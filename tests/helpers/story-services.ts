@@ -12,7 +12,7 @@ import { DOMAINS } from "@/server/domains";
 import { createEngine } from "@/server/generation/engine";
 import type { EngineSettings } from "@/server/generation/engine-settings";
 import type { Providers } from "@/server/providers/types";
-import { createImageStore } from "@/server/storage/image-store";
+import { createImageStore, type DirectoryImageStore } from "@/server/storage/image-store";
 import type { TestUser } from "./accounts";
 
 export interface StoryTestServicesOptions {
@@ -25,7 +25,8 @@ export interface StoryTestServicesOptions {
 }
 
 export interface StoryTestServices {
-  services: StoryServices;
+  /** The images are files under the test's data directory (`images.pathOf`). */
+  services: StoryServices & { images: DirectoryImageStore };
   dataDirectory: string;
   /** A caller acting as `user` (signed out when null) with `teamId` selected, by default the personal team. */
   caller(user: TestUser | null, teamId?: string | null): StoryCaller;
@@ -57,7 +58,7 @@ export function createStoryTestServices(options: StoryTestServicesOptions): Stor
   const images = createImageStore(dataDirectory);
   const engine = createEngine({ db: options.db, settings: { ...TEST_ENGINE_SETTINGS, ...options.engineSettings } });
   for (const domain of DOMAINS) engine.registerTaskTypes(domain.taskTypes({ db: options.db, providers: options.providers, images }));
-  const services: StoryServices = { db: options.db, engine, images };
+  const services: StoryServices & { images: DirectoryImageStore } = { db: options.db, engine, images };
   const createCaller = storyCallerFactory(() => services);
 
   return {

@@ -9,12 +9,12 @@ import { parametersOf } from "@/server/features/images/images";
 import { renderAndStoreImage, type RenderAndStoreRequest, type RenderImageServices } from "@/server/features/images/render-image";
 import { createProviders } from "@/server/providers/create-providers";
 import type { ImageModel, RenderImageRequest } from "@/server/providers/types";
-import { createImageStore } from "@/server/storage/image-store";
+import { createImageStore, type DirectoryImageStore } from "@/server/storage/image-store";
 import { createTestDatabase, type TestDatabase } from "../helpers/database";
 
 const TEAM = "team-render";
 let database: TestDatabase;
-let services: RenderImageServices;
+let services: RenderImageServices & { images: DirectoryImageStore };
 let imageDirectory: string;
 const requests: RenderImageRequest[] = [];
 const budgets: string[] = [];

@@ -100,8 +100,8 @@ describe("a user of another team", () => {
   ];
   const imageAccess = (imageId: () => string): Array<[string, () => Promise<unknown>]> => [
     ["findImage", () => findImage(database.db, bob.id, imageId())],
-    ["imageFile (the image route)", () => imageFile(database.db, testServices.services.images, bob.id, imageId(), "original")],
-    ["imageFile of the thumbnail", () => imageFile(database.db, testServices.services.images, bob.id, imageId(), "thumbnail")],
+    ["imageFile (the image route)", () => imageFile(database.db, bob.id, imageId(), "original")],
+    ["imageFile of the thumbnail", () => imageFile(database.db, bob.id, imageId(), "thumbnail")],
   ];
 
   test.each([
@@ -193,8 +193,8 @@ describe("a teammate invited into Alice's team", () => {
 
     const image = await findImage(database.db, carol.id, project.scenes[0]!.currentImageId!);
     expect(image.id).toBe(project.scenes[0]!.currentImageId);
-    const file = await imageFile(database.db, testServices.services.images, carol.id, image.id, "thumbnail");
-    expect(file).toEqual({ path: testServices.services.images.pathOf(image.thumbnailFile), contentType: "image/webp" });
+    const file = await imageFile(database.db, carol.id, image.id, "thumbnail");
+    expect(file).toEqual({ file: image.thumbnailFile, contentType: "image/webp" });
     const { stream } = await exportProject(database.db, testServices.services.images, carol.id, project.id);
     expect((await new Response(stream).arrayBuffer()).byteLength).toBeGreaterThan(0);
   });

@@ -14,7 +14,7 @@ import { parseEnv } from "@/server/env";
 import { findImage, imageFile } from "@/server/features/images/images";
 import { exportProject } from "@/server/features/story/project-export";
 import { createProviders } from "@/server/providers/create-providers";
-import { createImageStore, type ImageStore } from "@/server/storage/image-store";
+import { createImageStore, type DirectoryImageStore } from "@/server/storage/image-store";
 import { applyMigrations } from "../helpers/database";
 import { createStoryTestServices, type StoryTestServices } from "../helpers/story-services";
 import { readZip } from "../helpers/zip";
@@ -73,7 +73,7 @@ const oldImages: OldImage[] = [
 ];
 
 let directory: string;
-let store: ImageStore;
+let store: DirectoryImageStore;
 let db: PrismaDatabase;
 /** The stored file names and PNG bytes of each old image, by id. */
 const files = new Map<string, { file: string; thumbnailFile: string; png: Buffer }>();
@@ -235,7 +235,7 @@ describe("the app on the migrated database", () => {
     ]);
     expect(project.scenes.map((scene) => scene.images.length)).toEqual([2, 1, 0]);
 
-    expect((await imageFile(db, store, alice.id, "image-s1-v2", "original")).path).toBe(store.pathOf(files.get("image-s1-v2")!.file));
+    expect((await imageFile(db, alice.id, "image-s1-v2", "original")).file).toBe(files.get("image-s1-v2")!.file);
     await expect(findImage(db, bob.id, "image-s1-v1")).rejects.toMatchObject({ code: "NOT_FOUND" });
     expect((await findImage(db, bob.id, "image-b-v1")).teamId).toBe(bob.teamId);
   });

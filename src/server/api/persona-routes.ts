@@ -1,8 +1,6 @@
 // The persona route handlers' work, apart from the session: uploads (multipart), card import and
 // export, uploaded pictures and shared avatars. Route files under src/app/api/personas read the
 // session and call these; tests call them with a user id and a real Request.
-import fs from "node:fs";
-import { Readable } from "node:stream";
 import { AppError } from "@/server/errors";
 import { buildCardFile, CARD_FORMATS, exportPersonaCard, importCard, type CardFile, type CardFormat } from "@/server/features/persona/cards/persona-cards";
 import type { PersonaServices } from "@/server/features/persona/persona-runs";
@@ -10,6 +8,7 @@ import { personaForToken, sharedAvatar } from "@/server/features/persona/share-l
 import { findUpload, MAX_FILES_PER_UPLOAD, MAX_UPLOAD_BYTES, storeUploads, type UploadFile } from "@/server/features/persona/uploads";
 import { resolveTeamMembership } from "@/server/features/teams/membership";
 import { errorResponse } from "@/server/http";
+import { imageFileResponse } from "@/server/image-response";
 import { readBodyLimited } from "@/server/security/body-limits";
 
 export interface RouteSession {
@@ -118,20 +117,12 @@ export async function handleSharedCard(services: PersonaServices, token: string,
   }
 }
 
-async function fileResponse(path: string, contentType: string, cache: string): Promise<Response> {
-  const stat = await fs.promises.stat(path);
-  return new Response(Readable.toWeb(fs.createReadStream(path)) as ReadableStream<Uint8Array>, {
-    headers: { "content-type": contentType, "content-length": String(stat.size), "cache-control": cache, "x-content-type-options": "nosniff" },
-  });
-}
-
 /** GET /api/personas/uploads/{uploadId}: an uploaded picture (re-encoded) for members of its team. */
 export async function handleUploadFile(services: PersonaServices, session: RouteSession, uploadId: string, request: Request): Promise<Response> {
   try {
     const upload = await findUpload(services.db, session.userId, uploadId);
     const thumbnail = new URL(request.url).searchParams.get("variant") === "thumbnail";
-    const file = services.images.pathOf(thumbnail ? upload.thumbnailFile : upload.file);
-    return await fileResponse(file, thumbnail ? "image/webp" : "image/png", "private, max-age=31536000, immutable");
+    return await imageFileResponse(services.images, thumbnail ? upload.thumbnailFile : upload.file, thumbnail ? "image/webp" : "image/png", "private, max-age=31536000, immutable");
   } catch (error) {
     return errorResponse(error);
   }
@@ -143,7 +134,7 @@ export async function handleSharedAvatar(services: PersonaServices, token: strin
     const avatar = await sharedAvatar(services.db, token);
     const thumbnail = new URL(request.url).searchParams.get("variant") === "thumbnail";
     // Not cached: a revoked link must stop showing the picture.
-    return await fileResponse(services.images.pathOf(thumbnail ? avatar.thumbnailFile : avatar.file), thumbnail ? "image/webp" : "image/png", "private, no-store");
+    return await imageFileResponse(services.images, thumbnail ? avatar.thumbnailFile : avatar.file, thumbnail ? "image/webp" : "image/png", "private, no-store");
   } catch (error) {
     return errorResponse(error);
   }

@@ -30,8 +30,9 @@ export interface CardPngInput {
 
 export interface DeckFileInput {
   deck: ExportDeck;
-  /** Each slide's image is read from its path by the worker. */
   slides: ExportSlide[];
+  /** The PNG of each slide's image (null for a slide without one), in the slides' order. */
+  pictures: Array<Uint8Array | null>;
 }
 
 const asBuffer = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -42,6 +43,8 @@ async function writeAtomically(target: string, bytes: Buffer): Promise<void> {
   await fs.writeFile(temporary, bytes);
   await fs.rename(temporary, target);
 }
+
+const thumbnailOf = (png: Buffer, width: number) => sharp(png).resize({ width, withoutEnlargement: true }).webp({ quality: 80 }).toBuffer();
 
 export const cpuJobs = {
   /** A domain's offline answer to a structured request (undefined when it declines). */
@@ -54,10 +57,12 @@ export const cpuJobs = {
   /** A stored image's thumbnail (WebP) and original, written under the names the store chose. */
   async "store-image"(input: StoreImageInput): Promise<void> {
     const png = asBuffer(input.png);
-    const thumbnail = await sharp(png).resize({ width: input.thumbnailWidth, withoutEnlargement: true }).webp({ quality: 80 }).toBuffer();
-    await writeAtomically(path.join(input.directory, input.thumbnailFile), thumbnail);
+    await writeAtomically(path.join(input.directory, input.thumbnailFile), await thumbnailOf(png, input.thumbnailWidth));
     await writeAtomically(path.join(input.directory, input.file), png);
   },
+
+  /** The thumbnail (WebP) alone, for a store that writes the files itself. */
+  "image-thumbnail": async ({ png, width }: { png: Uint8Array; width: number }): Promise<Uint8Array> => thumbnailOf(asBuffer(png), width),
 
   /** A character card PNG: the avatar (or a drawn portrait) with the card's chunks. */
   async "card-png"(input: CardPngInput): Promise<Uint8Array> {
@@ -67,14 +72,14 @@ export const cpuJobs = {
   },
 
   /** A deck as PowerPoint: every picture read, base64-encoded and zipped. */
-  async "deck-pptx"({ deck, slides }: DeckFileInput): Promise<Uint8Array> {
+  async "deck-pptx"({ deck, slides, pictures }: DeckFileInput): Promise<Uint8Array> {
     const { buildPptx } = await import("@/server/features/slides/exports/pptx-export");
-    return buildPptx(deck, slides);
+    return buildPptx(deck, slides, pictures);
   },
 
   /** A deck as PDF: every picture's PNG parsed and embedded. */
-  async "deck-pdf"({ deck, slides }: DeckFileInput): Promise<Uint8Array> {
+  async "deck-pdf"({ deck, slides, pictures }: DeckFileInput): Promise<Uint8Array> {
     const { buildPdf } = await import("@/server/features/slides/exports/pdf-export");
-    return buildPdf(deck, slides);
+    return buildPdf(deck, slides, pictures);
   },
 };

@@ -1,7 +1,5 @@
 // The batch API's deck endpoints: create (202 + Location), status with per-slide results, a
 // slide's image, and the exports. Each authenticates a team API key and reaches only that team's decks.
-import fs from "node:fs";
-import { Readable } from "node:stream";
 import { z } from "zod";
 import { AppError } from "@/server/errors";
 import { batchDeckStatus, createBatchDeck, teamSlideImageFile } from "@/server/features/slides/batch-decks";
@@ -9,6 +7,7 @@ import { createDeckRequest, deckAccepted, deckStatusBody } from "@/server/featur
 import { findTeamDeck } from "@/server/features/slides/decks";
 import { EXPORT_FORMATS } from "@/server/features/slides/exports/deck-export-data";
 import { exportDeck } from "@/server/features/slides/exports/export-deck";
+import { imageFileResponse } from "@/server/image-response";
 import { requireTeamKey } from "./access";
 import { answer, json, readJson, readQuery } from "./http";
 import type { ApiServices } from "./services";
@@ -47,16 +46,8 @@ export function slideImageHandler(services: ApiServices, request: Request, param
       version: query.version ?? null,
       variant: query.variant,
     });
-    const stat = await fs.promises.stat(file.path);
-    return new Response(Readable.toWeb(fs.createReadStream(file.path)) as ReadableStream<Uint8Array>, {
-      headers: {
-        "content-type": file.contentType,
-        "content-length": String(stat.size),
-        // A version never changes; the current image (no version asked) may.
-        "cache-control": query.version ? "private, max-age=31536000, immutable" : "private, no-cache",
-        "x-content-type-options": "nosniff",
-      },
-    });
+    // A version never changes; the current image (no version asked) may.
+    return await imageFileResponse(services.images, file.file, file.contentType, query.version ? "private, max-age=31536000, immutable" : "private, no-cache");
   });
 }
 

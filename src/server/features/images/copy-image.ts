@@ -3,14 +3,13 @@
 // with its own files and the parameters that produced it, so every version keeps meaning "what was
 // shown from then on" and deleting one never takes another's files.
 import crypto from "node:crypto";
-import fs from "node:fs/promises";
 import type { Image, Prisma } from "@/generated/prisma/client";
 import type { Database } from "@/server/db";
 import type { ImageStore } from "@/server/storage/image-store";
 
 export async function copyAsNextVersion(services: { db: Database; images: ImageStore }, image: Image): Promise<Image> {
   const { db, images } = services;
-  const stored = await images.save(await fs.readFile(images.pathOf(image.file)));
+  const stored = await images.save(await images.read(image.file));
   try {
     // The version is taken inside the transaction that writes it (the owner's versions are unique).
     return await db.$transaction(async (transaction) => {

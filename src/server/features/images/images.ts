@@ -5,7 +5,6 @@ import type { Image, Prisma } from "@/generated/prisma/client";
 import type { Database } from "@/server/db";
 import { notFound } from "@/server/errors";
 import { isTeamMember } from "@/server/features/teams/membership";
-import type { ImageStore } from "@/server/storage/image-store";
 
 /** Exactly what reproduces an image, as stored in Image.parameters; what was not sent is null. */
 export const imageParametersSchema = z.object({
@@ -44,18 +43,10 @@ export async function findImage(db: Database, userId: string, imageId: string): 
 
 export type ImageVariant = "original" | "thumbnail";
 
-/** Where the route reads an image's file from, after the membership check. */
-export async function imageFile(
-  db: Database,
-  store: ImageStore,
-  userId: string,
-  imageId: string,
-  variant: ImageVariant,
-): Promise<{ path: string; contentType: string }> {
+/** The stored file the route serves for an image, after the membership check. */
+export async function imageFile(db: Database, userId: string, imageId: string, variant: ImageVariant): Promise<{ file: string; contentType: string }> {
   const image = await findImage(db, userId, imageId);
-  return variant === "thumbnail"
-    ? { path: store.pathOf(image.thumbnailFile), contentType: "image/webp" }
-    : { path: store.pathOf(image.file), contentType: "image/png" };
+  return variant === "thumbnail" ? { file: image.thumbnailFile, contentType: "image/webp" } : { file: image.file, contentType: "image/png" };
 }
 
 /**

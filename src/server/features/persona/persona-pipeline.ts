@@ -85,7 +85,7 @@ async function writeCore(services: DomainServices, personaId: string, context: T
   if (persona.source === "picture") {
     if (!persona.sourceUpload) throw new Error("The persona's picture is gone: upload it again");
     // The stored upload is already checked and re-encoded; a smaller JPEG is what the model needs.
-    const picture = await sharp(images.pathOf(persona.sourceUpload.file))
+    const picture = await sharp(await images.read(persona.sourceUpload.file))
       .resize({ width: 1024, height: 1024, fit: "inside", withoutEnlargement: true })
       .flatten({ background: "#ffffff" })
       .jpeg({ quality: 85 })

@@ -139,7 +139,7 @@ export async function teamSlideImageFile(
   services: { db: Database; images: ImageStore },
   teamId: string,
   input: { deckId: string; position: number; version: number | null; variant: "original" | "thumbnail" },
-): Promise<{ path: string; contentType: string; version: number }> {
+): Promise<{ file: string; contentType: string; version: number }> {
   const deck = await findTeamDeck(services.db, teamId, input.deckId);
   if (!Number.isInteger(input.position) || input.position < 1) throw notFound("Slide");
   const slide = await services.db.slide.findFirst({ where: { deckId: deck.id }, orderBy: { position: "asc" }, skip: input.position - 1 });
@@ -152,6 +152,6 @@ export async function teamSlideImageFile(
       : await services.db.image.findUnique({ where: { ownerKind_ownerId_version: { ownerKind: SLIDE_IMAGE_OWNER, ownerId: slide.id, version: input.version } } });
   if (!image || image.teamId !== teamId) throw notFound("Image");
   return input.variant === "thumbnail"
-    ? { path: services.images.pathOf(image.thumbnailFile), contentType: "image/webp", version: image.version }
-    : { path: services.images.pathOf(image.file), contentType: "image/png", version: image.version };
+    ? { file: image.thumbnailFile, contentType: "image/webp", version: image.version }
+    : { file: image.file, contentType: "image/png", version: image.version };
 }

@@ -1,11 +1,11 @@
 // A project's current images plus manifest.json (project, characters, scenes, prompts and the
 // exact parameters of each image), as a zip stream built while it is sent.
-import fs from "node:fs";
 import { Readable } from "node:stream";
 import yazl from "yazl";
 import type { Image } from "@/generated/prisma/client";
 import type { Database } from "@/server/db";
 import { parametersOf } from "@/server/features/images/images";
+import { addStoredImage, zipOutput } from "@/server/features/images/zip-image";
 import type { ImageStore } from "@/server/storage/image-store";
 import { findProject } from "./projects";
 import { stringList } from "./schemas";
@@ -26,14 +26,13 @@ export async function exportProject(db: Database, images: ImageStore, userId: st
     db.storyCharacter.findMany({ where: { projectId }, orderBy: { position: "asc" } }),
     db.storyScene.findMany({ where: { projectId }, orderBy: { position: "asc" }, include: { currentImage: true } }),
   ]);
+  // A file removed by hand leaves its scene without a picture in the zip rather than failing the export.
+  const present = await Promise.all(scenes.map((scene) => (scene.currentImage ? images.exists(scene.currentImage.file) : false)));
   const zip = new yazl.ZipFile();
   const manifestScenes = scenes.map((scene, index) => {
     const image = scene.currentImage;
     const file = image ? `images/${String(index + 1).padStart(2, "0")}-${slug(scene.title)}.png` : null;
-    if (image && file) {
-      const source = images.pathOf(image.file);
-      if (fs.existsSync(source)) zip.addFile(source, file, { compress: false });
-    }
+    if (image && file && present[index]) addStoredImage(zip, images, image.file, file, image.createdAt);
     return {
       position: index + 1,
       title: scene.title,
@@ -85,6 +84,6 @@ export async function exportProject(db: Database, images: ImageStore, userId: st
   zip.end();
   return {
     fileName: `${slug(project.title)}.zip`,
-    stream: Readable.toWeb(zip.outputStream as Readable) as ReadableStream<Uint8Array>,
+    stream: Readable.toWeb(zipOutput(zip)) as ReadableStream<Uint8Array>,
   };
 }

@@ -1,7 +1,6 @@
 // Character card files of a persona (V2 JSON, V3 JSON, PNG with both) for members of its team or
 // the holder of a share link, and personas made from imported cards.
 import crypto from "node:crypto";
-import fs from "node:fs/promises";
 import type { Persona } from "@/generated/prisma/client";
 import type { Database } from "@/server/db";
 import { AppError } from "@/server/errors";
@@ -54,7 +53,7 @@ export async function buildCardFile(db: Database, images: ImageStore, persona: P
   if (format === "v2") return { fileName: `${slug}.v2.json`, contentType: "application/json", body: Buffer.from(JSON.stringify(toCardV2(input), null, 2)) };
   if (format === "v3") return { fileName: `${slug}.v3.json`, contentType: "application/json", body: Buffer.from(JSON.stringify(toCardV3(input), null, 2)) };
   const avatar = await currentAvatar(db, persona.id);
-  const picture = avatar ? await fs.readFile(images.pathOf(avatar.file)) : null;
+  const picture = avatar ? await images.read(avatar.file) : null;
   // Drawing the portrait and rewriting the PNG's chunks (a checksum over every byte) is CPU work
   // for the CPU workers.
   const png = await cpuPool().run("card-png", { picture, name: persona.name, cards: { v2: toCardV2(input), v3: toCardV3(input) } });

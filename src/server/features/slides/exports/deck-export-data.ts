@@ -1,6 +1,5 @@
 // What every export of a deck reads: the deck, its slides in order, and each slide's current image
-// with its file's bytes. The caller has checked access.
-import fs from "node:fs/promises";
+// whose file is in the image store. The caller has checked access.
 import type { Image } from "@/generated/prisma/client";
 import type { Database } from "@/server/db";
 import type { ImageStore } from "@/server/storage/image-store";
@@ -25,7 +24,7 @@ export interface ExportSlide {
   text: string;
   imagePrompt: string;
   promptWritten: boolean;
-  image: { row: Image; path: string } | null;
+  image: { row: Image } | null;
 }
 
 export interface DeckExportFile {
@@ -70,16 +69,15 @@ export async function loadDeckForExport(db: Database, images: ImageStore, deck: 
   return Promise.all(
     slides.map(async (slide, index) => {
       const row = slide.currentImage;
-      const path = row ? images.pathOf(row.file) : null;
       // A file removed by hand leaves the slide without a picture rather than failing the export.
-      const present = path ? await fs.access(path).then(() => true, () => false) : false;
+      const present = row ? await images.exists(row.file) : false;
       return {
         position: index + 1,
         title: slide.title,
         text: slide.text,
         imagePrompt: slide.imagePrompt,
         promptWritten: slide.promptWritten,
-        image: row && path && present ? { row, path } : null,
+        image: row && present ? { row } : null,
       };
     }),
   );

@@ -20,14 +20,16 @@ export async function exportDeck(
   const slides = await loadDeckForExport(services.db, services.images, deck);
   const fileName = `${slug(deck.title)}.${format}`;
   const contentType = EXPORT_CONTENT_TYPES[format];
+  // The CPU workers reach no image store: they get the pictures' bytes.
+  const pictures = () => Promise.all(slides.map((slide) => (slide.image ? services.images.read(slide.image.row.file) : null)));
   switch (format) {
     // Parsing, encoding and compressing every picture is CPU work for the CPU workers; the zip
     // only streams the files as they are.
     case "pptx":
-      return { fileName, contentType, body: await cpuPool().run("deck-pptx", { deck, slides }) };
+      return { fileName, contentType, body: await cpuPool().run("deck-pptx", { deck, slides, pictures: await pictures() }) };
     case "pdf":
-      return { fileName, contentType, body: await cpuPool().run("deck-pdf", { deck, slides }) };
+      return { fileName, contentType, body: await cpuPool().run("deck-pdf", { deck, slides, pictures: await pictures() }) };
     case "zip":
-      return { fileName, contentType, body: buildZip(deck, slides) };
+      return { fileName, contentType, body: buildZip(deck, slides, services.images) };
   }
 }

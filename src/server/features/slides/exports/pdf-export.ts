@@ -1,7 +1,6 @@
 // The deck as a PDF (pdf-lib): one page per slide at the deck's aspect ratio, the image scaled to
 // fit and centred on a dark page. A slide without an image shows its title (in the standard
 // Helvetica font, so characters outside Latin-1 become "?").
-import fs from "node:fs/promises";
 import { PDFDocument, rgb, StandardFonts } from "pdf-lib";
 import { fitCentred, pageInches, printable, type ExportDeck, type ExportSlide } from "./deck-export-data";
 
@@ -20,7 +19,8 @@ function fitText(text: string, widthOf: (text: string) => number, maxWidth: numb
   return `${cut}...`;
 }
 
-export async function buildPdf(deck: ExportDeck, slides: ExportSlide[]): Promise<Uint8Array> {
+/** `pictures[i]` is the PNG of `slides[i]`'s image. */
+export async function buildPdf(deck: ExportDeck, slides: ExportSlide[], pictures: Array<Uint8Array | null>): Promise<Uint8Array> {
   const pdf = await PDFDocument.create();
   pdf.setTitle(printable(deck.title));
   pdf.setCreator("Storyforge");
@@ -29,11 +29,12 @@ export async function buildPdf(deck: ExportDeck, slides: ExportSlide[]): Promise
   const size = { width: inches.width * POINTS_PER_INCH, height: inches.height * POINTS_PER_INCH };
   const font = await pdf.embedFont(StandardFonts.Helvetica);
 
-  for (const slide of slides) {
+  for (const [index, slide] of slides.entries()) {
     const page = pdf.addPage([size.width, size.height]);
+    const picture = pictures[index];
     page.drawRectangle({ x: 0, y: 0, width: size.width, height: size.height, color: rgb(0.07, 0.07, 0.07) });
-    if (slide.image) {
-      const png = await pdf.embedPng(await fs.readFile(slide.image.path));
+    if (slide.image && picture) {
+      const png = await pdf.embedPng(picture);
       const box = fitCentred({ width: png.width, height: png.height }, size);
       page.drawImage(png, box);
     } else {

@@ -1,11 +1,11 @@
 // The deck as a PowerPoint file (pptxgenjs): a layout of the deck's aspect ratio, one slide per
 // slide with its image fitted and centred, the slide title as the image's alt text, and the
 // slide's text and image prompt in the speaker notes. A slide without an image shows its title.
-import fs from "node:fs/promises";
 import PptxGenJS from "pptxgenjs";
 import { fitCentred, pageInches, printable, speakerNotes, type ExportDeck, type ExportSlide } from "./deck-export-data";
 
-export async function buildPptx(deck: ExportDeck, slides: ExportSlide[]): Promise<Buffer> {
+/** `pictures[i]` is the PNG of `slides[i]`'s image. */
+export async function buildPptx(deck: ExportDeck, slides: ExportSlide[], pictures: Array<Uint8Array | null>): Promise<Buffer> {
   const pptx = new PptxGenJS();
   const page = pageInches(deck.aspectRatio);
   const layout = `DECK_${deck.aspectRatio.replace(":", "x")}`;
@@ -14,11 +14,12 @@ export async function buildPptx(deck: ExportDeck, slides: ExportSlide[]): Promis
   pptx.title = printable(deck.title);
   pptx.company = "Storyforge";
 
-  for (const slide of slides) {
+  for (const [index, slide] of slides.entries()) {
     const part = pptx.addSlide();
+    const picture = pictures[index];
     part.background = { color: "111111" };
-    if (slide.image) {
-      const bytes = await fs.readFile(slide.image.path);
+    if (slide.image && picture) {
+      const bytes = Buffer.from(picture.buffer, picture.byteOffset, picture.byteLength);
       const box = fitCentred({ width: slide.image.row.width, height: slide.image.row.height }, page);
       part.addImage({
         data: `image/png;base64,${bytes.toString("base64")}`,

@@ -3,14 +3,16 @@
 import { Readable } from "node:stream";
 import yazl from "yazl";
 import { parametersOf } from "@/server/features/images/images";
+import { addStoredImage, zipOutput } from "@/server/features/images/zip-image";
+import type { ImageStore } from "@/server/storage/image-store";
 import { slug, type ExportDeck, type ExportSlide } from "./deck-export-data";
 
-export function buildZip(deck: ExportDeck, slides: ExportSlide[]): ReadableStream<Uint8Array> {
+export function buildZip(deck: ExportDeck, slides: ExportSlide[], images: ImageStore): ReadableStream<Uint8Array> {
   const zip = new yazl.ZipFile();
   const manifestSlides = slides.map((slide) => {
     const image = slide.image;
     const file = image ? `images/${String(slide.position).padStart(3, "0")}-${slug(slide.title)}.png` : null;
-    if (image && file) zip.addFile(image.path, file, { compress: false });
+    if (image && file) addStoredImage(zip, images, image.row.file, file, image.row.createdAt);
     return {
       position: slide.position,
       title: slide.title,
@@ -49,5 +51,5 @@ export function buildZip(deck: ExportDeck, slides: ExportSlide[]): ReadableStrea
   };
   zip.addBuffer(Buffer.from(JSON.stringify(manifest, null, 2)), "manifest.json");
   zip.end();
-  return Readable.toWeb(zip.outputStream as Readable) as ReadableStream<Uint8Array>;
+  return Readable.toWeb(zipOutput(zip)) as ReadableStream<Uint8Array>;
 }
