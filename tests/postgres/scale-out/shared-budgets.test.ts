@@ -161,10 +161,29 @@ describe("provider budgets shared by worker processes", () => {
       expect(await storedWindow((window) => window === 23)).toBe(23);
     });
 
+    it("a process that has not heard of the others' growth admits under the grown window, not its own", async () => {
+      const [aClient, bClient] = processes(2, 24);
+      const a = aClient!.budgets.byName.get("image")!;
+      const b = bClient!.budgets.byName.get("image")!;
+      await Promise.all([a.loading, b.loading]);
+      // A alone is busy and grows the window from 12 to 22; B, idle, hears nothing of it.
+      for (let index = 0; index < 24; index++) void a.limiter.acquire().catch(() => {});
+      for (let index = 0; index < 10; index++) a.succeeded(Date.now() - 300);
+      expect(await storedWindow((window) => window === 22)).toBe(22);
+      expect(b.window).toBe(12);
+      // A's calls end; B's twenty calls all go, under the one window.
+      await aClient!.close();
+      let admitted = 0;
+      for (let index = 0; index < 20; index++) void b.limiter.acquire().then(() => admitted++, () => {});
+      for (let tries = 0; tries < 100 && admitted < 20; tries++) await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(admitted).toBe(20);
+    });
+
     it("a decrease made while growth is on its way wins, and the other process adopts it at once", async () => {
       const [a, b] = await twoFullBudgets();
       // B grows the budget; A, not knowing, grows it too and is refused before it hears back.
       b.succeeded(Date.now() - 300);
+      expect(await storedWindow((window) => window === 13)).toBe(13);
       a.succeeded(Date.now() - 300);
       a.rateLimited(Date.now() - 1);
       const lowered = a.window;

@@ -4,10 +4,17 @@
 
 /**
  * Takes a slot: KEYS leases (sorted set: lease id → expiry), pause (ms time), due (the schedule's
- * theoretical arrival time, GCRA), admitted (a count of every process's admissions); ARGV lease
- * id, limit, gap ms, burst, lease ms.
- * Returns {1, 0, active, admitted} when taken; {0, wait ms, active, admitted} when paused or
- * paced (try again then); {0, -1, active, admitted} when every slot is held (try again on a release).
+ * theoretical arrival time, GCRA), admitted (a count of every process's admissions), state (the
+ * shared decision: see SET_STATE), gap (the last gap a paced caller asked for); ARGV lease id,
+ * limit, gap ms, burst, lease ms.
+ * A caller that paces one at a time (burst 1) with no gap of its own (no round trip measured yet:
+ * a worker that joined late or has had no answer) paces at the gap the others last used, rather
+ * than let its calls through in a clump the provider's small burst refuses.
+ * The limit is the stored window's whole part while the budget paces by window (every process
+ * admits under the one window, whatever it last heard), else the caller's.
+ * Returns {1, 0, active, admitted, limit} when taken; {0, wait ms, active, admitted, limit} when
+ * paused or paced (try again then); {0, -1, active, admitted, limit} when every slot is held (try
+ * again on a release).
  */
 export const ACQUIRE = `
 local time = redis.call('TIME')
@@ -15,18 +22,26 @@ local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
 local active = redis.call('ZCARD', KEYS[1])
 local admitted = tonumber(redis.call('GET', KEYS[4]) or '0')
+local limit = tonumber(ARGV[2])
+local window = tonumber(redis.call('HGET', KEYS[5], 'window') or '-1')
+if window >= 0 and tonumber(redis.call('HGET', KEYS[5], 'rate') or '-1') < 0 then limit = math.max(1, math.floor(window)) end
 local paused = tonumber(redis.call('GET', KEYS[2]) or '0')
-if paused > now then return {0, paused - now, active, admitted} end
-if active >= tonumber(ARGV[2]) then return {0, -1, active, admitted} end
+if paused > now then return {0, paused - now, active, admitted, limit} end
+if active >= limit then return {0, -1, active, admitted, limit} end
 local gap = tonumber(ARGV[3])
+local burst = tonumber(ARGV[4])
+if burst == 1 then
+  if gap > 0 then redis.call('SET', KEYS[6], ARGV[3], 'PX', 60000)
+  else gap = tonumber(redis.call('GET', KEYS[6]) or '0') end
+end
 if gap > 0 then
   local due = math.max(tonumber(redis.call('GET', KEYS[3]) or '0'), now)
-  local allowAt = due - (tonumber(ARGV[4]) - 1) * gap
-  if allowAt > now then return {0, math.ceil(allowAt - now), active, admitted} end
+  local allowAt = due - (burst - 1) * gap
+  if allowAt > now then return {0, math.ceil(allowAt - now), active, admitted, limit} end
   redis.call('SET', KEYS[3], tostring(due + gap), 'PX', math.ceil(due + gap - now) + 1000)
 end
 redis.call('ZADD', KEYS[1], now + tonumber(ARGV[5]), ARGV[1])
-return {1, 0, active + 1, redis.call('INCR', KEYS[4])}
+return {1, 0, active + 1, redis.call('INCR', KEYS[4]), limit}
 `;
 
 /** Gives a slot back and says so on the channel: KEYS leases; ARGV lease id, channel. */

@@ -52,7 +52,7 @@ interface Waiter {
 
 export function createSharedLimiter(options: SharedLimiterOptions): SharedLimiter {
   const { redis, key, channel, processId, leaseMs, now } = options;
-  const keys = { leases: `${key}:leases`, pause: `${key}:pause`, due: `${key}:due`, admitted: `${key}:admitted` };
+  const keys = { leases: `${key}:leases`, pause: `${key}:pause`, due: `${key}:due`, admitted: `${key}:admitted`, state: `${key}:state`, gap: `${key}:gap` };
   /** The admission count as Redis last said it; null before the first answer. */
   let admittedSeen: number | null = null;
   let limit = options.initialLimit;
@@ -61,6 +61,8 @@ export function createSharedLimiter(options: SharedLimiterOptions): SharedLimite
   let localPause = 0;
   /** Calls in flight across all processes, as Redis last said, adjusted by this process's own. */
   let sharedActive = 0;
+  /** The limit Redis last admitted under: the shared window, which may be ahead of this process's. */
+  let sharedLimit = options.initialLimit;
   const leases: string[] = [];
   let nextLease = 0;
   const line: Waiter[] = [];
@@ -84,17 +86,18 @@ export function createSharedLimiter(options: SharedLimiterOptions): SharedLimite
     asking = true;
     const lease = `${processId}:${nextLease++}`;
     const waiter = line[0]!;
-    (redis.eval(ACQUIRE, 4, keys.leases, keys.pause, keys.due, keys.admitted, lease, limit, gapMs, burst, leaseMs) as Promise<[number, number, number, number]>).then(
-      ([taken, waitMs, active, admitted]) => {
+    (redis.eval(ACQUIRE, 6, keys.leases, keys.pause, keys.due, keys.admitted, keys.state, keys.gap, lease, limit, gapMs, burst, leaseMs) as Promise<[number, number, number, number, number]>).then(
+      ([taken, waitMs, active, admitted, storedLimit]) => {
         asking = false;
         sharedActive = active;
+        sharedLimit = storedLimit;
         // The count includes this admission, if it was one: the others' are the rest.
         const others = admittedSeen === null ? 0 : admitted - admittedSeen - taken;
         admittedSeen = admitted;
         if (others > 0) limiter.onOthersAdmitted?.(others);
         if (taken === 1) {
-          if (waiter.settled) {
-            // Aborted while Redis answered: give the slot straight back.
+          if (waiter.settled || closed) {
+            // Aborted (or closed) while Redis answered: give the slot straight back.
             void releaseLease(lease);
           } else {
             leases.push(lease);
@@ -201,7 +204,7 @@ export function createSharedLimiter(options: SharedLimiterOptions): SharedLimite
       return line.filter((waiter) => !waiter.settled).length;
     },
     get full() {
-      return Math.max(sharedActive, leases.length) >= limit || line.some((waiter) => !waiter.settled);
+      return Math.max(sharedActive, leases.length) >= sharedLimit || line.some((waiter) => !waiter.settled);
     },
     close() {
       closed = true;
