@@ -7,7 +7,8 @@ import type { Database } from "@/server/db";
 import { DOMAINS } from "@/server/domains";
 import { createEngine } from "@/server/generation/engine";
 import { createRedisEventBus } from "@/server/generation/events/redis-event-bus";
-import { cancelKey } from "@/server/generation/queue/bullmq-run-queue";
+import { cancelKey, createBullmqRunDispatcher } from "@/server/generation/queue/bullmq-run-queue";
+import type { RunDispatcher } from "@/server/generation/queue/run-dispatcher";
 import { startRunWorker, type RunWorker } from "@/server/generation/queue/run-worker";
 import { createBatchWriter } from "@/server/generation/storage/batch-writer";
 import { createPrismaRunReader } from "@/server/generation/storage/run-reader";
@@ -128,6 +129,46 @@ describe("a worker holding runs", () => {
       expect(Date.now() - asked).toBeLessThan(4_000);
     } finally {
       provider.configure({ latencyMs: 100 });
+    }
+  }, 60_000);
+
+  test("a retry is not cancelled by the run's old cancel request, whenever the workers' sweep finds it", async ({ alice, database }) => {
+    provider.configure({ latencyMs: 8_000 });
+    const { runId } = await app.caller(alice).slides.create(deckInput(300, 2));
+    await waitForStatus(database.db, runId, "running");
+    await app.engine.cancelRun(runId);
+    expect((await app.engine.waitForRun(runId)).status).toBe("cancelled");
+    provider.configure({ latencyMs: 100 });
+    // The request is older than the sweep's grace for cancels in progress.
+    await connection.set(cancelKey(runId), String(Date.now() - 120_000));
+
+    // An app instance whose every queue step may meet the sweep of a worker: it runs just before
+    // each, and the worker takes what it queued.
+    const dispatcher = createBullmqRunDispatcher(cluster.REDIS_URL);
+    const sweepFirst = async () => {
+      if ((await worker.sweep()).length > 0) await sleep(1_000);
+    };
+    const sweptDispatcher: RunDispatcher = {
+      ...dispatcher,
+      clearCancel: async (id) => {
+        await sweepFirst();
+        await dispatcher.clearCancel(id);
+      },
+      dispatch: async (id) => {
+        await sweepFirst();
+        await dispatcher.dispatch(id);
+      },
+    };
+    const bus = createRedisEventBus(cluster.REDIS_URL);
+    const engine = createEngine({ db: database.db, bus, dispatcher: sweptDispatcher, writer: createBatchWriter(cluster.DATABASE_URL), settings: { writeIntervalMs: 2 } });
+    try {
+      expect(await engine.retryFailed(runId)).toBe(2);
+      const run = await app.engine.waitForRun(runId);
+      expect(run.status).toBe("succeeded");
+    } finally {
+      await engine.shutdown();
+      await dispatcher.close();
+      await bus.close();
     }
   }, 60_000);
 });
