@@ -5,9 +5,9 @@ import { Redis } from "ioredis";
 import { afterAll, beforeAll } from "vitest";
 import type { Database } from "@/server/db";
 import { DOMAINS } from "@/server/domains";
-import { createEngine } from "@/server/generation/engine";
+import { createEngine, type Engine } from "@/server/generation/engine";
 import { createRedisEventBus } from "@/server/generation/events/redis-event-bus";
-import { cancelKey, createBullmqRunDispatcher } from "@/server/generation/queue/bullmq-run-queue";
+import { cancelKey, createBullmqRunDispatcher, runQueue } from "@/server/generation/queue/bullmq-run-queue";
 import type { RunDispatcher } from "@/server/generation/queue/run-dispatcher";
 import { startRunWorker, type RunWorker } from "@/server/generation/queue/run-worker";
 import { createBatchWriter } from "@/server/generation/storage/batch-writer";
@@ -41,12 +41,12 @@ function deckInput(first: number, count: number) {
 }
 
 /** A worker in this process, as src/server/worker-process.ts starts one; `wrap` changes its engine. */
-async function startTestWorker(db: Database, id: string): Promise<RunWorker> {
+async function startTestWorker(db: Database, id: string, wrap: (engine: Engine) => Engine = (engine) => engine): Promise<RunWorker> {
   const bus = createRedisEventBus(cluster.REDIS_URL);
   const engine = createEngine({ db, bus, writer: createBatchWriter(cluster.DATABASE_URL), settings: { writeIntervalMs: 2 } });
   const images = createImageStore(cluster.DATA_DIR);
   for (const domain of DOMAINS) engine.registerTaskTypes(domain.taskTypes({ db, providers: fakeServerProviders(cluster.providerUrl), images }));
-  const worker = await startRunWorker({ engine, bus, reader: createPrismaRunReader(db), redisUrl: cluster.REDIS_URL, lockMs: 2_000, id });
+  const worker = await startRunWorker({ engine: wrap(engine), bus, reader: createPrismaRunReader(db), redisUrl: cluster.REDIS_URL, lockMs: 2_000, id });
   return {
     id: worker.id,
     sweep: () => worker.sweep(),
@@ -169,6 +169,32 @@ describe("a worker holding runs", () => {
       await engine.shutdown();
       await dispatcher.close();
       await bus.close();
+    }
+  }, 60_000);
+});
+
+describe("a worker whose engine fails to shut down", () => {
+  test("still hands its runs back and closes", async ({ alice, database }) => {
+    const worker = await startTestWorker(database.db, "worker-b", (engine) => ({
+      ...engine,
+      async shutdown() {
+        await engine.shutdown();
+        throw new Error("the database went away");
+      },
+    }));
+    provider.configure({ latencyMs: 8_000 });
+    const { runId } = await app.caller(alice).slides.create(deckInput(400, 2));
+    try {
+      await waitForStatus(database.db, runId, "running");
+      const closed = await Promise.race([worker.close().then(() => "closed", (error: Error) => error.message), sleep(10_000).then(() => "timed out")]);
+      expect(closed).toBe("the database went away");
+      // Handed back, for another worker to take now, not held until its lock runs out.
+      const queue = runQueue(connection);
+      expect(await (await queue.getJob(runId))?.getState()).toBe("waiting");
+      await queue.close();
+    } finally {
+      provider.configure({ latencyMs: 100 });
+      await app.engine.cancelRun(runId);
     }
   }, 60_000);
 });

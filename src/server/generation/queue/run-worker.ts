@@ -202,12 +202,17 @@ export async function startRunWorker(options: RunWorkerOptions): Promise<RunWork
       clearInterval(reporting);
       clearInterval(cancelChecking);
       const closing = worker.close();
-      await engine.shutdown();
-      engineStopped();
-      await closing;
-      await connection.hdel(WORKER_STATUS_KEY, id).catch(() => {});
-      await queue.close();
-      await Promise.allSettled([listener.quit(), connection.quit()]);
+      try {
+        await engine.shutdown();
+      } finally {
+        // Even when the engine could not write everything: the jobs go back (the runs are taken
+        // over from what is stored), and the worker's close waits for them.
+        engineStopped();
+        await closing;
+        await connection.hdel(WORKER_STATUS_KEY, id).catch(() => {});
+        await queue.close();
+        await Promise.allSettled([listener.quit(), connection.quit()]);
+      }
     },
   };
 }
