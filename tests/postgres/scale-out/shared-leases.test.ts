@@ -2,6 +2,7 @@
 // redis-server: what a process counts as held is what Redis holds for it.
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { createSharedBudgets } from "@/server/generation/limits/shared/shared-budgets";
 import { createSharedLimiter } from "@/server/generation/limits/shared/shared-limiter";
 import { startTestRedis, type TestRedis } from "../../helpers/redis-server";
 
@@ -49,5 +50,17 @@ describe("shared budget leases", () => {
       limiter.close();
       processRedis.disconnect();
     }
+  });
+
+  it("a budget built twice in one process is one limiter: each call holds a lease of its own, and closing the budgets gives every one back", async () => {
+    const budgets = createSharedBudgets(redis.url, { leaseMs: 1_000 });
+    const first = budgets.limiterFor("image", "openai:gpt-image-1")(3, Date.now);
+    await first.acquire();
+    await first.acquire();
+    const second = budgets.limiterFor("image", "openai:gpt-image-1")(3, Date.now);
+    await second.acquire();
+    expect(await connection.zcard(`${key}:leases`)).toBe(3);
+    await budgets.close();
+    expect(await connection.zcard(`${key}:leases`)).toBe(0);
   });
 });
