@@ -173,7 +173,15 @@ export async function startRunWorker(options: RunWorkerOptions): Promise<RunWork
     const gone = Object.entries(reports).filter(([, report]) => !(reportedAt(report) > value.at - FORGET_REPORTS_AFTER_MS));
     if (gone.length > 0) await connection.hdel(WORKER_STATUS_KEY, ...gone.map(([worker]) => worker));
   };
-  const reporting = setInterval(() => void report().catch(() => {}), REPORT_INTERVAL_MS);
+  let reportingNow = false;
+  const reporting = setInterval(() => {
+    // Redis away: one report waits for it, not one more every second.
+    if (reportingNow) return;
+    reportingNow = true;
+    report()
+      .catch(() => {})
+      .finally(() => (reportingNow = false));
+  }, REPORT_INTERVAL_MS);
   reporting.unref();
   await report();
 
