@@ -44,10 +44,15 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
     if (stopping) return;
     stopping = true;
     void (async () => {
-      await worker.close();
-      await closeRedisServices();
-      await db().$disconnect();
-      process.exit(0);
+      try {
+        await worker.close();
+        await closeRedisServices();
+        await db().$disconnect();
+        process.exit(0);
+      } catch (error) {
+        console.error(`Storyforge worker ${worker.id} did not stop cleanly`, error);
+        process.exit(1);
+      }
     })();
   });
 }

@@ -254,6 +254,8 @@ export function createEngine(options: EngineOptions): Engine {
         // retry queued before that would be taken for the old job and dropped.
         if (await dispatcher.isQueued(runId)) throw new AppError("CONFLICT", "The run has not ended yet");
         await assertNoActiveStoredRun(reader, run.subjectId, true, runId);
+        // Before the retry is stored: a workers' sweep may queue it then, and must find no old cancel.
+        await dispatcher.clearCancel(runId);
       } else assertSubjectFree(run.subjectId, true);
       let requeued = 0;
       for (const task of run.tasks.values()) {
@@ -272,7 +274,6 @@ export function createEngine(options: EngineOptions): Engine {
       store.updateRun(run);
       if (dispatcher) {
         await store.committed();
-        await dispatcher.clearCancel(runId);
         await dispatcher.dispatch(runId);
         return requeued;
       }

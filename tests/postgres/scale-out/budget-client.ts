@@ -25,6 +25,8 @@ export function startBudgetClient(options: { providerUrl: string; redisUrl?: str
   const model = createOpenAIImageModel({ client, model: "gpt-image-1", baseURL: options.providerUrl, timeoutMs: 20_000 });
   const budget = budgets.byName.get("image")!;
   const abort = new AbortController();
+  /** Renders not yet settled: closing waits for them, so their calls release their slots before the budgets close. */
+  const rendering = new Set<Promise<unknown>>();
   let attempts = 0;
   const one = (index: number) =>
     callProvider({
@@ -44,10 +46,15 @@ export function startBudgetClient(options: { providerUrl: string; redisUrl?: str
   return {
     budgets,
     async render(count) {
-      await Promise.all(Array.from({ length: count }, (_, index) => one(index)));
+      const calls = Array.from({ length: count }, (_, index) => one(index));
+      const settled = Promise.allSettled(calls);
+      rendering.add(settled);
+      void settled.then(() => rendering.delete(settled));
+      await Promise.all(calls);
     },
     async close() {
       abort.abort(new Error("closed"));
+      await Promise.allSettled(rendering);
       await shared?.close();
     },
   };

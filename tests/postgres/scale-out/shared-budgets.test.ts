@@ -118,6 +118,18 @@ describe("provider budgets shared by worker processes", () => {
     }
   });
 
+  it("a process closed while a call is in flight: the call ends aborted, giving its slot back before the budgets close", async () => {
+    provider.configure({ latencyMs: 2_000 });
+    const [client] = processes(1, 4);
+    const outcome = client!.render(1).then(
+      () => "rendered",
+      (error: Error) => error.message,
+    );
+    while (provider.inFlight() < 1) await new Promise((resolve) => setTimeout(resolve, 10));
+    await client!.close();
+    expect(await outcome).toBe("closed");
+  });
+
   describe("one budget's climb", () => {
     const stateKey = "storyforge:budget:image:openai:gpt-image-1:state";
     /** The window stored in Redis once `condition` holds for it (or after a second, whatever it is). */

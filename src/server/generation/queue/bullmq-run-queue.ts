@@ -23,6 +23,11 @@ export const WORKER_REPORT_MAX_AGE_MS = 5_000;
 const CANCEL_TTL_SECONDS = 7 * 24 * 3600;
 /** How often the queue's counts and the workers' reports are read for status(). */
 const REFRESH_MS = 1_000;
+/**
+ * How long a request's call to the queue may wait for Redis. The connection retries commands for
+ * as long as Redis is away (BullMQ needs that); a submit or cancel should fail instead of hanging.
+ */
+const REQUEST_TIMEOUT_MS = 5_000;
 
 export const cancelKey = (runId: string) => `storyforge:run-cancel:${runId}`;
 
@@ -86,7 +91,21 @@ export interface BullmqRunDispatcher extends RunDispatcher {
   close(): Promise<void>;
 }
 
-export function createBullmqRunDispatcher(url: string): BullmqRunDispatcher {
+/** `promise`, or an error saying Redis did not answer once `ms` have passed (the command itself goes on). */
+async function withinTimeout<T>(promise: Promise<T>, what: string, ms = REQUEST_TIMEOUT_MS): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`The run queue's Redis did not answer within ${ms / 1000} s: ${what}`)), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export function createBullmqRunDispatcher(url: string, options: { requestTimeoutMs?: number } = {}): BullmqRunDispatcher {
+  const requestTimeoutMs = options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
   // BullMQ's connections must retry commands for as long as Redis is away.
   const connection = new Redis(url, { maxRetriesPerRequest: null });
   connection.on("error", (error) => console.error("run queue: Redis connection error", error.message));
@@ -94,13 +113,19 @@ export function createBullmqRunDispatcher(url: string): BullmqRunDispatcher {
   let counts = { active: 0, waiting: 0 };
   let workers: WorkerStatus[] = [];
 
+  let refreshing = false;
   const refresh = async () => {
+    // Redis away: one read waits for it, not one more every second.
+    if (refreshing) return;
+    refreshing = true;
     try {
       const jobs = await queue.getJobCounts("active", "waiting", "prioritized", "delayed");
       counts = { active: jobs.active ?? 0, waiting: (jobs.waiting ?? 0) + (jobs.prioritized ?? 0) + (jobs.delayed ?? 0) };
       workers = (await readWorkerReports(connection)).map(({ id, activeRuns, budgets }) => ({ id, activeRuns, budgets }));
     } catch (error) {
       console.error("run queue: could not read the queue's counts", error);
+    } finally {
+      refreshing = false;
     }
   };
   void refresh();
@@ -109,25 +134,15 @@ export function createBullmqRunDispatcher(url: string): BullmqRunDispatcher {
 
   return {
     async dispatch(runId) {
-      await queue.add("run", { runId }, { ...RUN_JOB_OPTIONS, jobId: runId });
+      // The run is stored: the workers' sweep queues it once they reach Redis, if this add never does.
+      await withinTimeout(queue.add("run", { runId }, { ...RUN_JOB_OPTIONS, jobId: runId }), "the run is stored and starts once the workers reach Redis", requestTimeoutMs);
     },
     async isQueued(runId) {
-      return (await queue.getJob(runId)) !== undefined;
+      return (await withinTimeout(queue.getJob(runId), "could not tell whether the run is queued", requestTimeoutMs)) !== undefined;
     },
-    async requestCancel(runId): Promise<CancelRequest> {
-      // Kept before anything else: whichever worker takes the run from now on reads it first.
-      await connection.set(cancelKey(runId), String(Date.now()), "EX", CANCEL_TTL_SECONDS);
-      const job = await queue.getJob(runId);
-      if (job) {
-        const state = await job.getState();
-        // 1 when no worker held it: removing a job a worker holds (locked) fails.
-        if ((state === "waiting" || state === "prioritized" || state === "delayed") && (await queue.remove(runId)) === 1) return "removed";
-      }
-      await connection.publish(CANCEL_CHANNEL, runId);
-      return "sent";
-    },
+    requestCancel: (runId) => withinTimeout(requestCancel(runId), "the cancel request may not have been stored", requestTimeoutMs),
     async clearCancel(runId) {
-      await connection.del(cancelKey(runId));
+      await withinTimeout(connection.del(cancelKey(runId)), "could not forget the run's cancel request", requestTimeoutMs);
     },
     counts: () => counts,
     workerBudgets: () => workers,
@@ -137,4 +152,17 @@ export function createBullmqRunDispatcher(url: string): BullmqRunDispatcher {
       await connection.quit().catch(() => {});
     },
   };
+
+  async function requestCancel(runId: string): Promise<CancelRequest> {
+    // Kept before anything else: whichever worker takes the run from now on reads it first.
+    await connection.set(cancelKey(runId), String(Date.now()), "EX", CANCEL_TTL_SECONDS);
+    const job = await queue.getJob(runId);
+    if (job) {
+      const state = await job.getState();
+      // 1 when no worker held it: removing a job a worker holds (locked) fails.
+      if ((state === "waiting" || state === "prioritized" || state === "delayed") && (await queue.remove(runId)) === 1) return "removed";
+    }
+    await connection.publish(CANCEL_CHANNEL, runId);
+    return "sent";
+  }
 }

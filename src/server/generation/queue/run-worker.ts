@@ -60,6 +60,11 @@ const REPUBLISHED_EVENTS = 64;
 /** A run whose cancel request is younger than this is being cancelled by an app instance: the sweep leaves it. */
 const FRESH_CANCEL_MS = 60_000;
 const REPORT_INTERVAL_MS = 1_000;
+/**
+ * How often the held runs' cancel requests are read: pub/sub keeps no messages, so a request sent
+ * while the listener was away (reconnecting) would otherwise be lost for a run this process holds.
+ */
+const CANCEL_CHECK_MS = 2_000;
 const FORGET_REPORTS_AFTER_MS = 60_000;
 
 export async function startRunWorker(options: RunWorkerOptions): Promise<RunWorker> {
@@ -68,7 +73,7 @@ export async function startRunWorker(options: RunWorkerOptions): Promise<RunWork
   const globalConcurrency = engine.settings.maxConcurrentRuns;
   const concurrency = Math.min(options.runsPerWorker ?? globalConcurrency, globalConcurrency);
   const connection = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
-  const listener = new Redis(options.redisUrl);
+  const listener = new Redis(options.redisUrl, { connectionName: `${id}:cancel-listener` });
   for (const redis of [connection, listener]) redis.on("error", (error) => console.error(`${id}: Redis connection error`, error.message));
   const queue = runQueue(connection);
   // BATCH_MAX_CONCURRENT holds across processes, not only per process.
@@ -81,13 +86,36 @@ export async function startRunWorker(options: RunWorkerOptions): Promise<RunWork
   let engineStopped!: () => void;
   const whenEngineStopped = new Promise<void>((resolve) => (engineStopped = resolve));
 
-  listener.on("message", (channel: string, runId: string) => {
-    if (channel !== CANCEL_CHANNEL || !held.has(runId)) return;
+  const cancelHeld = (runId: string) => {
+    if (!held.has(runId) || cancelAsked.has(runId)) return;
     cancelAsked.add(runId);
     // Still being taken over: executeRun's cancelNow sees cancelAsked instead.
     engine.cancelRun(runId).catch(() => {});
+  };
+  listener.on("message", (channel: string, runId: string) => {
+    if (channel === CANCEL_CHANNEL) cancelHeld(runId);
+  });
+  let checkingCancels = false;
+  /** Cancels the held runs whose cancel request is stored (a message about it may have been lost). */
+  const checkCancels = async () => {
+    if (checkingCancels) return;
+    checkingCancels = true;
+    try {
+      for (const runId of [...held]) if (!cancelAsked.has(runId) && (await connection.exists(cancelKey(runId))) === 1) cancelHeld(runId);
+    } catch (error) {
+      console.error(`${id}: could not read the held runs' cancel requests`, error);
+    } finally {
+      checkingCancels = false;
+    }
+  };
+  // Reconnected: once subscribed again (subscribing twice is harmless), requests come as messages,
+  // and the stored ones cover the time the listener was away.
+  listener.on("ready", () => {
+    listener.subscribe(CANCEL_CHANNEL).then(checkCancels, (error: unknown) => console.error(`${id}: could not listen for cancel requests`, error));
   });
   await listener.subscribe(CANCEL_CHANNEL);
+  const cancelChecking = setInterval(() => void checkCancels(), CANCEL_CHECK_MS);
+  cancelChecking.unref();
 
   async function processRun(job: Job<RunJob>, token?: string): Promise<{ status: string | null }> {
     const { runId } = runJobSchema.parse(job.data);
@@ -145,7 +173,15 @@ export async function startRunWorker(options: RunWorkerOptions): Promise<RunWork
     const gone = Object.entries(reports).filter(([, report]) => !(reportedAt(report) > value.at - FORGET_REPORTS_AFTER_MS));
     if (gone.length > 0) await connection.hdel(WORKER_STATUS_KEY, ...gone.map(([worker]) => worker));
   };
-  const reporting = setInterval(() => void report().catch(() => {}), REPORT_INTERVAL_MS);
+  let reportingNow = false;
+  const reporting = setInterval(() => {
+    // Redis away: one report waits for it, not one more every second.
+    if (reportingNow) return;
+    reportingNow = true;
+    report()
+      .catch(() => {})
+      .finally(() => (reportingNow = false));
+  }, REPORT_INTERVAL_MS);
   reporting.unref();
   await report();
 
@@ -172,13 +208,19 @@ export async function startRunWorker(options: RunWorkerOptions): Promise<RunWork
       stopping = true;
       clearInterval(sweeping);
       clearInterval(reporting);
+      clearInterval(cancelChecking);
       const closing = worker.close();
-      await engine.shutdown();
-      engineStopped();
-      await closing;
-      await connection.hdel(WORKER_STATUS_KEY, id).catch(() => {});
-      await queue.close();
-      await Promise.allSettled([listener.quit(), connection.quit()]);
+      try {
+        await engine.shutdown();
+      } finally {
+        // Even when the engine could not write everything: the jobs go back (the runs are taken
+        // over from what is stored), and the worker's close waits for them.
+        engineStopped();
+        await closing;
+        await connection.hdel(WORKER_STATUS_KEY, id).catch(() => {});
+        await queue.close();
+        await Promise.allSettled([listener.quit(), connection.quit()]);
+      }
     },
   };
 }

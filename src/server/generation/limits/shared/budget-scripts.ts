@@ -62,12 +62,19 @@ redis.call('SET', KEYS[1], tostring(untilMs), 'PX', tonumber(ARGV[1]) + 1000)
 return tonumber(ARGV[1])
 `;
 
-/** Extends the leases this process still holds: KEYS leases; ARGV lease ms, then the lease ids. */
+/**
+ * Extends the leases this process still holds: KEYS leases; ARGV lease ms, then the lease ids.
+ * Returns the ids that are gone (they ran out, and an acquire gave their slots to others).
+ */
 export const RENEW = `
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
-for index = 2, #ARGV do redis.call('ZADD', KEYS[1], 'XX', now + tonumber(ARGV[1]), ARGV[index]) end
-return #ARGV - 1
+local gone = {}
+for index = 2, #ARGV do
+  if redis.call('ZSCORE', KEYS[1], ARGV[index]) then redis.call('ZADD', KEYS[1], now + tonumber(ARGV[1]), ARGV[index])
+  else table.insert(gone, ARGV[index]) end
+end
+return gone
 `;
 
 /**

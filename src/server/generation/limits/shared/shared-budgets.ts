@@ -47,6 +47,10 @@ export function createSharedBudgets(redisUrl: string, options: { processId?: str
     limiterFor(name, identity) {
       const key = keyOf(name, identity);
       return (initialLimit, now) => {
+        // One limiter per budget in a process: a second one would hold and renew leases that
+        // close() never gives back, numbered from the same ids as the first one's.
+        const built = limiters.get(key);
+        if (built) return built;
         const limiter = createSharedLimiter({ redis, key, channel: channelOf(key), processId, leaseMs, initialLimit, now });
         limiters.set(key, limiter);
         subscriber.subscribe(channelOf(key)).catch((error: unknown) => {

@@ -64,6 +64,11 @@ export function createSharedLimiter(options: SharedLimiterOptions): SharedLimite
   /** The limit Redis last admitted under: the shared window, which may be ahead of this process's. */
   let sharedLimit = options.initialLimit;
   const leases: string[] = [];
+  /**
+   * Calls whose leases ran out while they were in flight (this process stalled past a lease): their
+   * releases give back nothing, rather than another call's lease.
+   */
+  let lostLeases = 0;
   let nextLease = 0;
   const line: Waiter[] = [];
   let asking = false;
@@ -130,9 +135,23 @@ export function createSharedLimiter(options: SharedLimiterOptions): SharedLimite
   // Leases outlive a long call only while this process lives and renews them.
   const renewal = setInterval(() => {
     if (leases.length === 0) return;
-    redis.eval(RENEW, 1, keys.leases, leaseMs, ...leases).catch((error: unknown) => {
-      console.error(`Shared budget ${key}: could not renew its leases`, error instanceof Error ? error.message : error);
-    });
+    (redis.eval(RENEW, 1, keys.leases, leaseMs, ...leases) as Promise<string[]>).then(
+      (gone) => {
+        if (gone.length === 0) return;
+        console.error(`Shared budget ${key}: ${gone.length} lease(s) ran out before they were renewed; their slots are others' now`);
+        for (const lease of gone) {
+          const index = leases.indexOf(lease);
+          // Released meanwhile: nothing to forget.
+          if (index === -1) continue;
+          leases.splice(index, 1);
+          lostLeases++;
+          sharedActive = Math.max(0, sharedActive - 1);
+        }
+      },
+      (error: unknown) => {
+        console.error(`Shared budget ${key}: could not renew its leases`, error instanceof Error ? error.message : error);
+      },
+    );
   }, Math.max(10, Math.floor(leaseMs / 3)));
   renewal.unref();
 
@@ -160,6 +179,10 @@ export function createSharedLimiter(options: SharedLimiterOptions): SharedLimite
       });
     },
     release() {
+      if (lostLeases > 0) {
+        lostLeases--;
+        return;
+      }
       const lease = leases.pop();
       if (lease === undefined) throw new Error("Limiter released more often than acquired");
       sharedActive = Math.max(0, sharedActive - 1);
