@@ -143,6 +143,10 @@ export function createEngine(options: EngineOptions): Engine {
 
   const budgetOf = (type: string) => taskTypes.get(type)!.budget;
 
+  /** Resolves when the held run ends (its end queued, not yet committed: see `endings`). */
+  const runEnded = (runId: string) =>
+    new Promise<void>((resolve) => waiters.set(runId, [...(waiters.get(runId) ?? []), resolve]));
+
   /** Resolves with the held run's status once its end is committed; rejects if the engine shuts down first. */
   async function waitHeld(runId: string): Promise<RunStatus> {
     if (runs.has(runId)) {
@@ -150,11 +154,7 @@ export function createEngine(options: EngineOptions): Engine {
       const stopped = new Promise<"shutdown">((resolve) => (stop = () => resolve("shutdown")));
       const hold = { runId, stop };
       holdWaiters.add(hold);
-      const ended = new Promise<"ended">((resolve) => {
-        const forRun = waiters.get(runId) ?? [];
-        forRun.push(() => resolve("ended"));
-        waiters.set(runId, forRun);
-      });
+      const ended = runEnded(runId).then(() => "ended" as const);
       try {
         if ((await Promise.race([ended, stopped])) === "shutdown") throw new EngineShutdown();
       } finally {
@@ -354,13 +354,7 @@ export function createEngine(options: EngineOptions): Engine {
 
     async waitForRun(runId) {
       if (dispatcher) await storedRunEnded(bus, reader, runId);
-      if (runs.has(runId)) {
-        await new Promise<void>((resolve) => {
-          const forRun = waiters.get(runId) ?? [];
-          forRun.push(resolve);
-          waiters.set(runId, forRun);
-        });
-      }
+      if (runs.has(runId)) await runEnded(runId);
       await endings.get(runId);
       const run = await reader.readRun(runId);
       if (!run) throw notFound("Run");
