@@ -162,7 +162,11 @@ function newBatch(): PendingBatch {
   });
   // Nobody may be waiting for this batch; a failure is reported through onError.
   committed.catch(() => {});
-  return { newRuns: new Set(), changedRuns: new Set(), newTasks: new Set(), changedTasks: new Set(), events: [], committed, resolve, reject };
+  return { ...emptyBatch(), committed, resolve, reject };
+}
+
+function emptyBatch(): Batch {
+  return { newRuns: new Set(), changedRuns: new Set(), newTasks: new Set(), changedTasks: new Set(), events: [] };
 }
 
 /** The batch's rows and events, one batch per run, in the order they were queued. */
@@ -170,10 +174,7 @@ function splitByRun(batch: Batch): Batch[] {
   const parts = new Map<string, Batch>();
   const partOf = (runId: string) => {
     let part = parts.get(runId);
-    if (!part) {
-      part = { newRuns: new Set(), changedRuns: new Set(), newTasks: new Set(), changedTasks: new Set(), events: [] };
-      parts.set(runId, part);
-    }
+    if (!part) parts.set(runId, (part = emptyBatch()));
     return part;
   };
   for (const run of batch.newRuns) partOf(run.id).newRuns.add(run);
